@@ -1,0 +1,70 @@
+"""Handing a conversation to a person: a ticket with the whole transcript."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import api_client, messages
+from actions.transcript import build, channel_of
+
+# A second abusive message in one session goes to a person (a supervisor's queue).
+ABUSE_LIMIT = 2
+
+
+async def hand_off(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    reason: str,
+    category: str = "",
+    department: str = "",
+    entry_id: str | None = None,
+) -> List[EventType]:
+    transcript = build(tracker)
+    # Include what the bot is saying in this very turn, so the record is whole.
+    transcript += [{"sender": "bot", "text": m.get("text") or "", "channel": ""}
+                   for m in dispatcher.messages if m.get("text")]
+    user_events = [e for e in tracker.events if e.get("event") == "user"]
+    last_user_ts = user_events[-1].get("timestamp") if user_events else None
+    ticket = await api_client.create_ticket(
+        {
+            "conversation_id": tracker.sender_id,
+            "channel": channel_of(tracker),
+            "reason": reason,
+            "category": category,
+            "department": department,
+            "entry_id": entry_id,
+            "transcript": transcript,
+            # One ticket per user message: a retried request must not make a second one.
+            "dedup_key": f"{tracker.sender_id}:{last_user_ts}:{reason}",
+        }
+    )
+    dispatcher.utter_message(text=messages.handoff_text(reason, ticket))
+    return [SlotSet("handoff_ticket", ticket.get("id")), SlotSet("pending_choices", None)]
+
+
+class ActionHandoff(Action):
+    def name(self) -> str:
+        return "action_handoff"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        return await hand_off(dispatcher, tracker, "requested_human")
+
+
+class ActionHandleAbuse(Action):
+    def name(self) -> str:
+        return "action_handle_abuse"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        count = float(tracker.get_slot("abuse_count") or 0) + 1
+        if count >= ABUSE_LIMIT:
+            return [SlotSet("abuse_count", 0.0), *await hand_off(dispatcher, tracker, "abusive")]
+        dispatcher.utter_message(text=messages.ABUSE_WARNING)
+        return [SlotSet("abuse_count", count)]

@@ -1,0 +1,80 @@
+"""Request and response bodies of the HTTP API."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+MAX_TEXT = 10_000
+
+
+class AskRequest(BaseModel):
+    text: str = Field(max_length=MAX_TEXT)
+    conversation_id: str = Field(default="", max_length=200)
+    channel: str = Field(default="rest", max_length=30)
+    log: bool = True
+
+
+class EntryOut(BaseModel):
+    id: str
+    question: str
+    answer: str
+    spoken_answer: str
+    category: str
+    subcategory: str
+    department: str
+    phone: str
+    needs_human: bool
+
+
+class CandidateOut(BaseModel):
+    entry_id: str
+    question: str
+    category: str
+    score: float
+    dense: float
+    lexical: float
+
+
+class AskResponse(BaseModel):
+    decision: Literal["answer", "clarify", "reject"]
+    entry: EntryOut | None = None
+    choices: list[EntryOut] = []
+    candidates: list[CandidateOut] = []
+    thresholds: dict[str, float] = {}
+    took_ms: float
+
+
+class TurnIn(BaseModel):
+    sender: Literal["user", "bot", "agent"]
+    text: str = Field(default="", max_length=MAX_TEXT)
+    intent: str | None = Field(default=None, max_length=100)
+    confidence: float | None = None
+    candidates: list[dict[str, Any]] = Field(default_factory=list, max_length=20)
+    channel: str = Field(default="", max_length=30)
+
+
+class TicketIn(BaseModel):
+    conversation_id: str = Field(min_length=1, max_length=200)
+    channel: str = Field(min_length=1, max_length=30)
+    reason: Literal["requested_human", "no_match", "needs_human", "abusive", "low_confidence"]
+    transcript: list[TurnIn] = Field(default_factory=list, max_length=1000)
+    category: str = Field(default="", max_length=100)
+    department: str = Field(default="", max_length=100)
+    entry_id: str | None = Field(default=None, max_length=64)
+    kind: Literal["chat", "callback"] = "chat"
+    dedup_key: str | None = Field(default=None, max_length=200)
+
+
+class TicketOut(BaseModel):
+    id: str
+    status: str
+    reason: str
+    channel: str
+    conversation_id: str
+    category: str
+    department: str
+    position: int | None = None
+    created: bool = True
+    transcript: list[TurnIn] = []

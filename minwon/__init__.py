@@ -1,0 +1,1 @@
+"""minwon: shared core of the Korean public call-centre self-service bot."""

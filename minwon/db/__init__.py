@@ -1,0 +1,1 @@
+"""Database schema and sessions (SQLite by default, PostgreSQL in production)."""

@@ -1,0 +1,1 @@
+"""Handoff tickets: the bridge from the bot to a person."""

@@ -1,0 +1,106 @@
+"""Creating handoff tickets with their whole transcript, exactly once per dedup key."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import IntegrityError
+
+from minwon.db.models import Ticket, TranscriptTurn
+from minwon.db.session import session_scope
+from minwon.privacy import mask_rrn
+from minwon.text import MAX_STORED_CHARS, clean
+
+REASONS = ("requested_human", "no_match", "needs_human", "abusive", "low_confidence")
+
+
+@dataclass
+class Turn:
+    sender: str
+    text: str
+    intent: str | None = None
+    confidence: float | None = None
+    candidates: list[dict[str, Any]] = field(default_factory=list)
+    channel: str = ""
+
+
+@dataclass
+class NewTicket:
+    conversation_id: str
+    channel: str
+    reason: str
+    transcript: list[Turn]
+    category: str = ""
+    department: str = ""
+    entry_id: str | None = None
+    kind: str = "chat"
+    dedup_key: str | None = None
+
+
+def _summary(transcript: list[Turn]) -> str:
+    for turn in reversed(transcript):
+        if turn.sender == "user" and turn.text and not turn.text.startswith("/"):
+            return turn.text[:200]
+    return ""
+
+
+def create_ticket(engine: Engine, new: NewTicket) -> tuple[Ticket, bool]:
+    """Store the ticket and its transcript in one transaction. Returns (ticket, created);
+    a repeated dedup key returns the first ticket instead of a second one."""
+    if new.dedup_key:
+        existing = get_by_dedup(engine, new.dedup_key)
+        if existing is not None:
+            return existing, False
+    # The counsellor sees phone and account numbers (needed for a callback), never the RRN.
+    turns = [
+        TranscriptTurn(
+            seq=i, sender=t.sender, text=mask_rrn(clean(t.text, MAX_STORED_CHARS)),
+            intent=t.intent, confidence=t.confidence, candidates=t.candidates[:5],
+            channel=t.channel or new.channel,
+        )
+        for i, t in enumerate(new.transcript)
+    ]
+    ticket = Ticket(
+        conversation_id=new.conversation_id, channel=new.channel, reason=new.reason,
+        category=new.category, department=new.department, entry_id=new.entry_id,
+        kind=new.kind, dedup_key=new.dedup_key, summary=mask_rrn(_summary(new.transcript)),
+        messages=turns,
+    )
+    try:
+        with session_scope(engine) as s:
+            s.add(ticket)
+    except IntegrityError:
+        # Another request with the same dedup key won the race.
+        if new.dedup_key:
+            existing = get_by_dedup(engine, new.dedup_key)
+            if existing is not None:
+                return existing, False
+        raise
+    return ticket, True
+
+
+def get_by_dedup(engine: Engine, key: str) -> Ticket | None:
+    with session_scope(engine) as s:
+        return s.scalar(select(Ticket).where(Ticket.dedup_key == key))
+
+
+def get_ticket(engine: Engine, ticket_id: str) -> Ticket | None:
+    with session_scope(engine) as s:
+        t = s.get(Ticket, ticket_id)
+        if t is not None:
+            _ = list(t.messages)  # load before the session closes
+        return t
+
+
+def queue_position(engine: Engine, ticket: Ticket) -> int:
+    """1-based place among queued chat tickets, oldest first."""
+    with session_scope(engine) as s:
+        ahead = s.scalar(
+            select(func.count(Ticket.id)).where(
+                Ticket.status == "queued", Ticket.kind == "chat",
+                Ticket.created_at < ticket.created_at,
+            )
+        )
+    return int(ahead or 0) + 1

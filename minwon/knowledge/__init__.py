@@ -1,0 +1,1 @@
+"""The counseling DB: file import/export, validation and storage."""

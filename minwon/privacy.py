@@ -1,0 +1,35 @@
+"""Masking of personal data (resident registration, phone, card and account numbers,
+car plates) in logs, analytics and every stored copy outside the counsellor's view."""
+
+from __future__ import annotations
+
+import re
+
+# 900101-1234567, 9001011234567 (the 7th digit is the sex/century digit 1–8).
+_RRN = re.compile(r"(?<!\d)(\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))\s?-?\s?([1-8])\d{6}(?!\d)")
+_CARD = re.compile(r"(?<!\d)(\d{4})[ -]?\d{4}[ -]?\d{4}[ -]?(\d{4})(?!\d)")
+_PHONE = re.compile(
+    r"(?<!\d)(01[016789]|02|0[3-6][1-5]|070|050\d?)[ -.]?(\d{3,4})[ -.]?(\d{4})(?!\d)"
+)
+# Bank account numbers: 10–14 digits, often grouped with dashes.
+_ACCOUNT = re.compile(r"(?<!\d)\d{2,6}-\d{2,6}-\d{2,8}(?:-\d{1,4})?(?!\d)|(?<!\d)\d{11,14}(?!\d)")
+# 12가3456, 123가4567, 서울12가3456
+_PLATE = re.compile(
+    r"(?:[가-힣]{2}\s?)?\d{2,3}\s?[가-힣]\s?\d{4}(?!\d)"
+)
+
+
+def mask_rrn(text: str) -> str:
+    return _RRN.sub(lambda m: f"{m.group(1)}-{m.group(2)}******", text)
+
+
+def mask_personal_data(text: str) -> str:
+    """Mask everything personal; keep enough (first digits) for a person to follow the text."""
+    if not text:
+        return text
+    text = mask_rrn(text)
+    text = _CARD.sub(lambda m: f"{m.group(1)}-****-****-{m.group(2)}", text)
+    text = _PHONE.sub(lambda m: f"{m.group(1)}-****-{m.group(3)}", text)
+    text = _ACCOUNT.sub(lambda m: "*" * len(m.group(0)), text)
+    text = _PLATE.sub("[차량번호]", text)
+    return text

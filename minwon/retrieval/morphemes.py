@@ -1,0 +1,46 @@
+"""Kiwi morphemes as lexical terms for BM25.
+
+Content morphemes (nouns, verb and adjective stems, roots, foreign words, numbers) plus
+adverbs, determiners, pronouns and numerals: 안/못/다/몇 change what a citizen asks.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+
+from kiwipiepy import Kiwi
+
+KEEP_TAGS = ("NNG", "NNP", "NNB", "NR", "NP", "VV", "VA", "XR", "SL", "SN", "SH", "MAG", "MM")
+
+_local = threading.local()
+
+
+def _kiwi() -> Kiwi:
+    # One analyser per thread: Kiwi objects are not documented as thread-safe.
+    kiwi = getattr(_local, "kiwi", None)
+    if kiwi is None:
+        kiwi = Kiwi()
+        _local.kiwi = kiwi
+    return kiwi
+
+
+def terms(text: str) -> list[str]:
+    """Lexical terms of ``text``; verbs and adjectives are marked so 가다 ≠ 가 (noun)."""
+    return list(_cached_terms(text))
+
+
+@lru_cache(maxsize=50_000)
+def _cached_terms(text: str) -> tuple[str, ...]:
+    out: list[str] = []
+    for tok in _kiwi().tokenize(text):
+        tag = tok.tag.split("-")[0]  # VV-R / VV-I → VV
+        if tag.startswith(KEEP_TAGS) or tag in KEEP_TAGS:
+            form = tok.form.lower()
+            out.append(f"{form}/V" if tag in ("VV", "VA") else form)
+    return tuple(out)
+
+
+def space(text: str) -> str:
+    """Re-space text typed without spaces ("버스첫차몇시에요" → "버스 첫차 몇 시에요")."""
+    return _kiwi().space(text, reset_whitespace=False)

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs whatever is missing for minwon on a fresh Debian machine: system packages,
+# the Rasa venv (Python 3.10) and the services venv (Python 3.11). Idempotent: a venv is
+# rebuilt only when its lock file changes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+
+PY310=${MINWON_PY310:-/root/.pyenv/versions/3.10.13/bin/python}
+PY311=${MINWON_PY311:-$(command -v python3.11 || command -v python3)}
+
+log() { printf '[bootstrap] %s\n' "$*" >&2; }
+
+apt_needed=()
+command -v java >/dev/null 2>&1 || apt_needed+=(default-jre-headless)   # KoNLPy runs on a JVM
+command -v sqlite3 >/dev/null 2>&1 || apt_needed+=(sqlite3)
+if [ "${#apt_needed[@]}" -gt 0 ]; then
+  log "apt-get install ${apt_needed[*]}"
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${apt_needed[@]}" >/dev/null
+fi
+
+make_venv() {  # name python lockfile
+  local name=$1 py=$2 lock=$3 dir="$ROOT/.venv/$1"
+  local want; want=$(sha256sum "$lock" | cut -d' ' -f1)
+  if [ -f "$dir/.lock-sha" ] && [ -x "$dir/bin/python" ] && [ "$(cat "$dir/.lock-sha")" = "$want" ]; then
+    return 0
+  fi
+  if [ ! -x "$py" ]; then
+    log "missing interpreter $py for the $name venv"; exit 1
+  fi
+  log "building .venv/$name from $lock (a few minutes the first time)"
+  rm -rf "$dir"
+  "$py" -m venv "$dir"
+  # The machine's pip config lists local wheel folders that may not exist: hide that noise.
+  "$dir/bin/pip" install -q --upgrade pip 2> >(grep -v "is ignored: it is neither" >&2)
+  "$dir/bin/pip" install -q --no-deps -r "$lock" 2> >(grep -v "is ignored: it is neither" >&2)
+  "$dir/bin/pip" check
+  echo "$want" > "$dir/.lock-sha"
+}
+
+make_venv rasa "$PY310" requirements/rasa.lock.txt
+make_venv svc "$PY311" requirements/svc.lock.txt
+log "environments ready"
