@@ -1,0 +1,30 @@
+# minwon: the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+ENV := source scripts/env.sh &&
+
+.PHONY: run test bootstrap train shell eval-retrieval bench lint
+
+run:            ## install what is missing, train if needed, start everything
+	bash scripts/run.sh
+
+test:           ## install what is missing and run the whole test suite
+	bash scripts/test.sh
+
+bootstrap:
+	bash scripts/bootstrap.sh
+
+train: bootstrap
+	bash scripts/train.sh
+
+shell: bootstrap  ## chat in the terminal (needs `make run` in another terminal for the API and actions)
+	$(ENV) "$$RASA_BIN" shell --model "$$MINWON_MODELS_DIR" --endpoints endpoints.yml
+
+eval-retrieval: bootstrap  ## make eval-retrieval DB=<db.csv> QUERIES=<queries.csv>
+	@test -n "$(DB)" -a -n "$(QUERIES)" || { echo "usage: make eval-retrieval DB=<db.csv> QUERIES=<queries.csv>"; exit 2; }
+	@$(ENV) "$$SVC_PY" -m training.eval_retrieval --db "$(DB)" --queries "$(QUERIES)"
+
+bench: bootstrap ## all benchmarks; figures go to docs/benchmarks.md by hand
+	$(ENV) "$$SVC_PY" -m training.bench_retrieval
+
+lint: bootstrap
+	.venv/svc/bin/ruff check .

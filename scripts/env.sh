@@ -1,0 +1,17 @@
+# Shared environment for minwon's scripts (sourced, not run).
+MINWON_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export MINWON_ROOT
+export PYTHONPATH="$MINWON_ROOT${PYTHONPATH:+:$PYTHONPATH}"
+export RASA_TELEMETRY_ENABLED=false
+export TF_CPP_MIN_LOG_LEVEL=2
+export SQLALCHEMY_SILENCE_UBER_WARNING=1
+export PYTHONWARNINGS="${PYTHONWARNINGS:-ignore::DeprecationWarning}"
+export MINWON_API_PORT=${MINWON_API_PORT:-8000}
+export MINWON_RASA_PORT=${MINWON_RASA_PORT:-5005}
+export MINWON_ACTION_PORT=${MINWON_ACTION_PORT:-5055}
+export MINWON_API_URL=${MINWON_API_URL:-http://127.0.0.1:$MINWON_API_PORT}
+export MINWON_RASA_TRACKER_DB=${MINWON_RASA_TRACKER_DB:-$MINWON_ROOT/var/rasa_tracker.sqlite3}
+export MINWON_MODELS_DIR=${MINWON_MODELS_DIR:-$MINWON_ROOT/models}
+RASA_PY="$MINWON_ROOT/.venv/rasa/bin/python"
+SVC_PY="$MINWON_ROOT/.venv/svc/bin/python"
+RASA_BIN="$MINWON_ROOT/.venv/rasa/bin/rasa"

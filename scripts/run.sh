@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs the whole bot on embedded defaults: installs what is missing, trains if no model
+# exists, starts our API, the action server and Rasa, and prints where they listen.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/bootstrap.sh
+source scripts/env.sh
+mkdir -p var/log
+
+if ! ls "$MINWON_MODELS_DIR"/*.tar.gz >/dev/null 2>&1; then
+  echo "[run] no trained model in $MINWON_MODELS_DIR: training one (about a minute)"
+  bash scripts/train.sh
+fi
+
+pids=()
+cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+
+wait_http() {  # url name seconds
+  for _ in $(seq 1 "$3"); do
+    if curl -fsS -o /dev/null "$1"; then return 0; fi
+    sleep 1
+  done
+  echo "[run] $2 did not come up at $1; see var/log/" >&2; exit 1
+}
+
+"$SVC_PY" -m api > var/log/api.log 2>&1 & pids+=($!)
+wait_http "http://127.0.0.1:$MINWON_API_PORT/health" "API" 180
+"$RASA_BIN" run actions --actions actions --port "$MINWON_ACTION_PORT" > var/log/actions.log 2>&1 & pids+=($!)
+"$RASA_BIN" run --enable-api --cors "*" --port "$MINWON_RASA_PORT" --model "$MINWON_MODELS_DIR" \
+  --endpoints endpoints.yml --credentials credentials.yml > var/log/rasa.log 2>&1 & pids+=($!)
+wait_http "http://127.0.0.1:$MINWON_ACTION_PORT/health" "action server" 120
+wait_http "http://127.0.0.1:$MINWON_RASA_PORT/status" "Rasa" 300
+
+cat <<TXT
+minwon is running (logs in var/log/):
+  Rasa            http://127.0.0.1:$MINWON_RASA_PORT   REST: POST /webhooks/rest/webhook {"sender":"me","message":"여권 재발급 준비물"}
+  action server   http://127.0.0.1:$MINWON_ACTION_PORT
+  web services    http://127.0.0.1:$MINWON_API_PORT    (API docs: /docs)
+Chat in the terminal:  make shell      Stop: Ctrl-C
+TXT
+wait -n "${pids[@]}"

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Installs what is missing and runs the whole test suite (unit tests, then end-to-end
+# tests against a real Rasa server, action server and API).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/bootstrap.sh
+source scripts/env.sh
+"$SVC_PY" -m ruff check .
+"$SVC_PY" -m pytest "$@"

@@ -1,0 +1,1 @@
+"""Training, evaluation and benchmark tools (run in the services venv)."""
