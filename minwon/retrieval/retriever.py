@@ -42,6 +42,7 @@ class Retriever:
 
         self._index_cls = SearchIndex
         self.settings = settings
+        self.engine = engine
         self.embeddings = EmbeddingStore(encoder, engine) if encoder is not None else None
         self.offtopic = list(offtopic)
         self.index = SearchIndex([], None)
@@ -54,14 +55,18 @@ class Retriever:
     def from_settings(
         cls, settings: RetrievalSettings, engine: Engine | None, offtopic_path: Path
     ) -> Retriever:
-        encoder = make_encoder(settings.dense_backend, settings.dense_model_path, settings.dense_query_prefix)
+        encoder = make_encoder(
+            settings.dense_backend, settings.dense_model_path, settings.dense_query_prefix,
+            dual=settings.dual_prefix,
+        )
         return cls(settings, encoder, engine, load_offtopic(offtopic_path))
 
     # -- building -----------------------------------------------------------------------
     def build(self, docs: Sequence[EntryDoc]) -> None:
         s = self.settings
         index = self._index_cls(
-            docs, self.embeddings, dense_weight=s.dense_weight, k1=s.bm25_k1, b=s.bm25_b,
+            docs, self.embeddings, dense_weight=s.dense_weight, char_weight=s.char_weight,
+            k1=s.bm25_k1, b=s.bm25_b,
         )
         thresholds = self._thresholds_for(index)
         # Swap both at once; readers hold their own reference for the whole request.
@@ -130,9 +135,17 @@ class LiveRetriever(Retriever):
     """Polls the database and rebuilds the snapshot when entries change, so an edit by a
     knowledge manager (in any process) is answerable within seconds."""
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(*args, **kwargs)
-        self._engine: Engine | None = kwargs.get("engine") or (args[2] if len(args) > 2 else None)
+    def __init__(
+        self,
+        settings: RetrievalSettings,
+        encoder: Encoder | None = None,
+        engine: Engine | None = None,
+        offtopic: Sequence[str] = (),
+    ) -> None:
+        if engine is None:
+            raise ValueError("LiveRetriever needs a database engine to follow")
+        super().__init__(settings, encoder, engine, offtopic)
+        self._engine: Engine = engine
         self._fingerprint: tuple[int, str] | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -141,7 +154,6 @@ class LiveRetriever(Retriever):
     def refresh(self, force: bool = False) -> bool:
         from minwon.knowledge.store import active_docs, fingerprint
 
-        assert self._engine is not None
         with self._refresh_lock:
             fp = fingerprint(self._engine)
             if not force and fp == self._fingerprint:

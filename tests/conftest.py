@@ -1,0 +1,31 @@
+"""Fixtures: a trained model and the whole running bot, shared by the end-to-end tests."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.stack import Stack
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    workdir = tmp_path_factory.mktemp("stack")
+    s = Stack(workdir=workdir, env={})
+    model_dir = Path(os.environ.get("MINWON_TEST_MODELS_DIR", workdir / "models"))
+    try:
+        model = next(model_dir.glob("*.tar.gz"), None) or s.train(model_dir)
+        s.start_api()
+        s.start_actions()
+        s.start_rasa(model)
+        s.model = model  # type: ignore[attr-defined]
+        yield s
+    finally:
+        s.stop_all()
+        artefacts = Path(os.environ.get("MINWON_TEST_ARTEFACTS", Path(__file__).resolve().parent.parent / "artifacts"))
+        artefacts.mkdir(parents=True, exist_ok=True)
+        for log in workdir.glob("*.log"):
+            (artefacts / f"stack-{log.name}").write_bytes(log.read_bytes()[-2_000_000:])

@@ -1,0 +1,146 @@
+"""Starting the real parts (our API, the rasa-sdk action server, the Rasa server) as
+separate processes on free ports, the way `make run` does, for end-to-end tests."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+RASA_BIN = ROOT / ".venv" / "rasa" / "bin" / "rasa"
+SVC_PY = ROOT / ".venv" / "svc" / "bin" / "python"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_http(url: str, seconds: float, proc: subprocess.Popen | None = None, log: Path | None = None) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            tail = log.read_text(errors="replace")[-4000:] if log and log.exists() else ""
+            raise RuntimeError(f"process for {url} exited with {proc.returncode}:\n{tail}")
+        try:
+            if httpx.get(url, timeout=2).status_code < 500:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise TimeoutError(f"{url} did not come up in {seconds}s")
+
+
+@dataclass
+class Stack:
+    workdir: Path
+    env: dict[str, str]
+    api_port: int = field(default_factory=free_port)
+    rasa_port: int = field(default_factory=free_port)
+    action_port: int = field(default_factory=free_port)
+    procs: dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.api_port}"
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    @property
+    def action_url(self) -> str:
+        return f"http://127.0.0.1:{self.action_port}"
+
+    def full_env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(self.env)
+        env.update(
+            {
+                "PYTHONPATH": str(ROOT),
+                "RASA_TELEMETRY_ENABLED": "false",
+                "TF_CPP_MIN_LOG_LEVEL": "2",
+                "MINWON_API_PORT": str(self.api_port),
+                "MINWON_API_URL": self.api_url,
+                "MINWON_ACTION_PORT": str(self.action_port),
+                "MINWON_RASA_TRACKER_DB": str(self.workdir / "rasa_tracker.sqlite3"),
+                "MINWON_DATABASE_URL": self.env.get(
+                    "MINWON_DATABASE_URL", f"sqlite:///{self.workdir / 'minwon.sqlite3'}"
+                ),
+                "MINWON_SPOOL_DIR": str(self.workdir / "spool"),
+                "MINWON_MODELS_DIR": str(self.workdir / "models"),
+            }
+        )
+        return env
+
+    def log(self, name: str) -> Path:
+        return self.workdir / f"{name}.log"
+
+    def _spawn(self, name: str, cmd: list[str]) -> subprocess.Popen:
+        handle = self.log(name).open("ab")
+        proc = subprocess.Popen(
+            cmd, cwd=ROOT, env=self.full_env(), stdout=handle, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.procs[name] = proc
+        return proc
+
+    def train(self, model_dir: Path) -> Path:
+        env = self.full_env()
+        env["MINWON_MODELS_DIR"] = str(model_dir)
+        with self.log("train").open("ab") as handle:
+            subprocess.run(["bash", "scripts/train.sh"], cwd=ROOT, env=env, stdout=handle,
+                           stderr=subprocess.STDOUT, check=True, timeout=1200)
+        return next(model_dir.glob("*.tar.gz"))
+
+    def start_api(self) -> None:
+        proc = self._spawn("api", [str(SVC_PY), "-m", "api"])
+        wait_http(f"{self.api_url}/health", 240, proc, self.log("api"))
+
+    def start_actions(self) -> None:
+        proc = self._spawn("actions", [str(RASA_BIN), "run", "actions", "--actions", "actions",
+                                       "--port", str(self.action_port)])
+        wait_http(f"{self.action_url}/health", 180, proc, self.log("actions"))
+
+    def start_rasa(self, model: Path) -> None:
+        proc = self._spawn("rasa", [str(RASA_BIN), "run", "--enable-api", "--port", str(self.rasa_port),
+                                    "--model", str(model), "--endpoints", "endpoints.yml",
+                                    "--credentials", "credentials.yml"])
+        wait_http(f"{self.rasa_url}/", 300, proc, self.log("rasa"))
+
+    def stop(self, name: str, sig: int = signal.SIGTERM) -> None:
+        proc = self.procs.pop(name, None)
+        if proc is None:
+            return
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+    def stop_all(self) -> None:
+        for name in list(self.procs):
+            self.stop(name)
+
+    # -- talking to the bot ------------------------------------------------------------
+    def say(self, sender: str, message: str, timeout: float = 30) -> list[dict]:
+        r = httpx.post(f"{self.rasa_url}/webhooks/rest/webhook",
+                       json={"sender": sender, "message": message}, timeout=timeout)
+        r.raise_for_status()
+        return r.json()
+
+    @staticmethod
+    def texts(replies: list[dict]) -> str:
+        return "\n".join(r.get("text", "") for r in replies)

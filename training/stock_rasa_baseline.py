@@ -1,0 +1,91 @@
+"""Stock Rasa on a FAQ retrieval task, for comparison (runs in the Rasa venv).
+
+WhitespaceTokenizer + CountVectorsFeaturizer (char_wb 1–4) + ResponseSelector, trained
+on the same indexed sentences the minwon retriever sees. Reads a JSON job
+``{"index": [[id, text], ...], "queries": [[text, id], ...]}`` on stdin and prints one
+JSON line with top-1/top-3 accuracy and per-query latency.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+
+CONFIG = """recipe: default.v1
+language: ko
+assistant_id: stock-baseline
+pipeline:
+  - name: WhitespaceTokenizer
+  - name: CountVectorsFeaturizer
+    analyzer: char_wb
+    min_ngram: 1
+    max_ngram: 4
+  - name: ResponseSelector
+    epochs: {epochs}
+    retrieval_intent: faq
+policies: []
+"""
+
+
+def _yaml_str(s: str) -> str:
+    return json.dumps(s, ensure_ascii=False)
+
+
+def write_project(root: Path, index: list[list[str]], epochs: int) -> None:
+    (root / "config.yml").write_text(CONFIG.format(epochs=epochs), encoding="utf-8")
+    nlu = ['version: "3.1"', "nlu:"]
+    responses = ['version: "3.1"', "intents:", "  - faq", "responses:"]
+    for entry_id, text in index:
+        safe = text.replace("[", "(").replace("]", ")")
+        nlu += [f"  - intent: faq/e{entry_id}", "    examples: |", f"      - {safe}"]
+        responses += [f"  utter_faq/e{entry_id}:", f"    - text: {_yaml_str(entry_id)}"]
+    (root / "nlu.yml").write_text("\n".join(nlu) + "\n", encoding="utf-8")
+    (root / "domain.yml").write_text("\n".join(responses) + "\n", encoding="utf-8")
+
+
+async def run(job: dict, epochs: int) -> dict:
+    from rasa.core.agent import Agent
+    from rasa.model_training import train_nlu
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        write_project(root, job["index"], epochs)
+        t0 = time.perf_counter()
+        model = train_nlu(
+            str(root / "config.yml"), str(root / "nlu.yml"), str(root / "models"),
+            domain=str(root / "domain.yml"),
+        )
+        train_s = time.perf_counter() - t0
+        agent = Agent.load(model)
+        top1 = top3 = 0
+        times = []
+        for text, expected in job["queries"]:
+            t = time.perf_counter()
+            parsed = await agent.parse_message(text)
+            times.append((time.perf_counter() - t) * 1000)
+            ranking = parsed.get("response_selector", {}).get("faq", {}).get("ranking", [])
+            ids = [r["intent_response_key"].split("/e", 1)[-1] for r in ranking]
+            top1 += ids[:1] == [expected]
+            top3 += expected in ids[:3]
+    times.sort()
+    n = max(len(job["queries"]), 1)
+    return {
+        "top1": round(top1 / n, 4),
+        "top3": round(top3 / n, 4),
+        "train_s": round(train_s, 1),
+        "p50_ms": round(times[len(times) // 2], 2) if times else None,
+        "p95_ms": round(times[int(len(times) * 0.95)], 2) if times else None,
+    }
+
+
+if __name__ == "__main__":
+    epochs = int(sys.argv[1]) if len(sys.argv) > 1 else 100
+    result = asyncio.run(run(json.load(sys.stdin), epochs))
+    print(json.dumps(result))
