@@ -39,7 +39,7 @@ async def _request(method: str, path: str, **kwargs: Any) -> Dict[str, Any]:
             if resp.status >= 400:
                 raise ApiUnavailable(f"{method} {path}: HTTP {resp.status}: {await resp.text()}")
             return await resp.json()
-    except (aiohttp.ClientError, TimeoutError) as exc:
+    except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
         raise ApiUnavailable(f"{method} {path}: {exc!r}") from exc
 
 

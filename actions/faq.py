@@ -48,7 +48,7 @@ class ActionAnswerQuestion(Action):
     ) -> List[EventType]:
         text = (tracker.latest_message.get("text") or "").strip()
         if not _has_text(text):
-            dispatcher.utter_message(text=messages.EMPTY_MESSAGE)
+            dispatcher.utter_message(response=messages.EMPTY_MESSAGE)
             return []
         try:
             result = await api_client.ask(text, tracker.sender_id, channel_of(tracker))
@@ -70,7 +70,7 @@ class ActionAnswerQuestion(Action):
         if misses >= MAX_MISSES:
             return [trace, SlotSet("misses", 0.0),
                     *await hand_off(dispatcher, tracker, "no_match")]
-        dispatcher.utter_message(text=messages.REPHRASE)
+        dispatcher.utter_message(response=messages.REPHRASE)
         return [trace, SlotSet("misses", misses), SlotSet("pending_choices", None)]
 
 
@@ -83,7 +83,7 @@ class ActionChooseEntry(Action):
     ) -> List[EventType]:
         entry_id = next(tracker.get_latest_entity_values("entry_id"), None)
         if not entry_id:
-            dispatcher.utter_message(text=messages.UNKNOWN_ENTRY)
+            dispatcher.utter_message(response=messages.UNKNOWN_ENTRY)
             return []
         try:
             entry = await api_client.get_entry(str(entry_id))
@@ -91,7 +91,7 @@ class ActionChooseEntry(Action):
             dispatcher.utter_message(text=messages.api_down_text())
             return []
         if not entry:
-            dispatcher.utter_message(text=messages.UNKNOWN_ENTRY)
+            dispatcher.utter_message(response=messages.UNKNOWN_ENTRY)
             return [SlotSet("pending_choices", None)]
         return await answer_entry(dispatcher, tracker, entry)
 
@@ -122,7 +122,7 @@ class ActionAffirm(Action):
                 return []
             if entry:
                 return await answer_entry(dispatcher, tracker, entry)
-        dispatcher.utter_message(text=messages.NOTHING_PENDING_YES)
+        dispatcher.utter_message(response=messages.NOTHING_PENDING_YES)
         return []
 
 
@@ -135,5 +135,5 @@ class ActionDeny(Action):
     ) -> List[EventType]:
         if tracker.get_slot("pending_choices"):
             return [SlotSet("pending_choices", None), *await hand_off(dispatcher, tracker, "no_match")]
-        dispatcher.utter_message(text=messages.NOTHING_PENDING_NO)
+        dispatcher.utter_message(response=messages.NOTHING_PENDING_NO)
         return []

@@ -66,5 +66,5 @@ class ActionHandleAbuse(Action):
         count = float(tracker.get_slot("abuse_count") or 0) + 1
         if count >= ABUSE_LIMIT:
             return [SlotSet("abuse_count", 0.0), *await hand_off(dispatcher, tracker, "abusive")]
-        dispatcher.utter_message(text=messages.ABUSE_WARNING)
+        dispatcher.utter_message(response=messages.ABUSE_WARNING)
         return [SlotSet("abuse_count", count)]

@@ -21,9 +21,9 @@ def answer_text(entry: Dict[str, Any]) -> str:
     text = entry.get("answer", "").strip()
     dept, phone = entry.get("department", ""), entry.get("phone", "")
     if dept and phone:
-        text += f"\n\n담당: {dept} ({phone})"
+        text += f"\n담당: {dept} ({phone})"
     elif dept or phone:
-        text += f"\n\n담당: {dept or phone}"
+        text += f"\n담당: {dept or phone}"
     return text
 
 
@@ -66,15 +66,10 @@ def api_down_text() -> str:
     )
 
 
-EMPTY_MESSAGE = "메시지가 비어 있습니다. 궁금하신 내용을 글로 적어 주세요."
-NOTHING_PENDING_YES = "네, 알겠습니다. 더 궁금하신 점이 있으면 말씀해 주세요."
-NOTHING_PENDING_NO = "알겠습니다. 다른 궁금하신 점을 말씀해 주시면 찾아보겠습니다."
-REPHRASE = (
-    "죄송합니다. 말씀하신 내용을 상담 DB에서 찾지 못했습니다. '여권 재발급 준비물'처럼 조금 다르게 "
-    "말씀해 주시겠어요? 상담원 연결을 원하시면 '상담원 연결'이라고 적어 주세요."
-)
-ABUSE_WARNING = (
-    "상담을 원활하게 돕기 위해 서로 존중하는 표현을 부탁드립니다. 불편하셨던 점을 말씀해 주시면 "
-    "최대한 도와드리겠습니다."
-)
-UNKNOWN_ENTRY = "선택하신 안내를 찾을 수 없습니다. 궁금하신 내용을 다시 적어 주시겠어요?"
+# Fixed texts live in domain.yml as responses, where they are edited without code.
+EMPTY_MESSAGE = "utter_empty_message"
+NOTHING_PENDING_YES = "utter_affirm_ack"
+NOTHING_PENDING_NO = "utter_deny_ack"
+REPHRASE = "utter_ask_rephrase"
+ABUSE_WARNING = "utter_abuse_warning"
+UNKNOWN_ENTRY = "utter_unknown_entry"

@@ -40,22 +40,16 @@ class _KiwiAnalyzer(_Analyzer):
     def __init__(self, typos: str | None) -> None:
         from kiwipiepy import Kiwi
 
-        self._local = threading.local()
-        self._kiwi_cls = Kiwi
+        # Loading Kiwi takes about a second: one analyser, shared behind a lock.
+        self._kiwi = Kiwi()
+        self._lock = threading.Lock()
         self.typos = typos
-
-    def _kiwi(self) -> Any:
-        kiwi = getattr(self._local, "kiwi", None)
-        if kiwi is None:
-            kiwi = self._local.kiwi = self._kiwi_cls()
-        return kiwi
 
     def __call__(self, text: str) -> List[Tuple[str, str, int, int]]:
         kwargs = {"typos": self.typos} if self.typos else {}
-        return [
-            (t.form, t.tag.split("-")[0], t.start, t.start + t.len)
-            for t in self._kiwi().tokenize(text, **kwargs)
-        ]
+        with self._lock:
+            tokens = self._kiwi.tokenize(text, **kwargs)
+        return [(t.form, t.tag.split("-")[0], t.start, t.start + t.len) for t in tokens]
 
 
 class _KonlpyAnalyzer(_Analyzer):

@@ -13,16 +13,17 @@ from kiwipiepy import Kiwi
 
 KEEP_TAGS = ("NNG", "NNP", "NNB", "NR", "NP", "VV", "VA", "XR", "SL", "SN", "SH", "MAG", "MM")
 
-_local = threading.local()
+_kiwi_instance: Kiwi | None = None
+# Loading Kiwi takes about a second and its thread-safety is not documented: one shared
+# analyser behind a lock (an analysis takes ~0.1 ms, so the lock costs nothing).
+_lock = threading.Lock()
 
 
 def _kiwi() -> Kiwi:
-    # One analyser per thread: Kiwi objects are not documented as thread-safe.
-    kiwi = getattr(_local, "kiwi", None)
-    if kiwi is None:
-        kiwi = Kiwi()
-        _local.kiwi = kiwi
-    return kiwi
+    global _kiwi_instance
+    if _kiwi_instance is None:
+        _kiwi_instance = Kiwi()
+    return _kiwi_instance
 
 
 def terms(text: str) -> list[str]:
@@ -33,7 +34,9 @@ def terms(text: str) -> list[str]:
 @lru_cache(maxsize=50_000)
 def _cached_terms(text: str) -> tuple[str, ...]:
     out: list[str] = []
-    for tok in _kiwi().tokenize(text):
+    with _lock:
+        tokens = _kiwi().tokenize(text)
+    for tok in tokens:
         tag = tok.tag.split("-")[0]  # VV-R / VV-I → VV
         if tag.startswith(KEEP_TAGS) or tag in KEEP_TAGS:
             form = tok.form.lower()
@@ -43,4 +46,5 @@ def _cached_terms(text: str) -> tuple[str, ...]:
 
 def space(text: str) -> str:
     """Re-space text typed without spaces ("버스첫차몇시에요" → "버스 첫차 몇 시에요")."""
-    return _kiwi().space(text, reset_whitespace=False)
+    with _lock:
+        return _kiwi().space(text, reset_whitespace=False)
