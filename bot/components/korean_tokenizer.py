@@ -66,8 +66,11 @@ class _KonlpyAnalyzer(_Analyzer):
 
         if jpype.isJVMStarted() and not jpype.java.lang.Thread.isAttached():
             jpype.java.lang.Thread.attach()  # the JVM needs each web-server thread attached
+        # Java strings hold emoji as surrogate pairs and KoNLPy fails to decode them:
+        # blank out non-BMP characters (one for one, so offsets stay valid).
+        safe = "".join(" " if ord(ch) > 0xFFFF else ch for ch in text)
         with self._lock:
-            pairs = self._tagger.pos(text)
+            pairs = self._tagger.pos(safe) if safe.strip() else []
         out: List[Tuple[str, str, int, int]] = []
         cursor = 0
         for form, tag in pairs:
