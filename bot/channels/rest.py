@@ -4,7 +4,8 @@ Same URL and body as the stock channel (``POST /webhooks/rest/webhook``,
 ``{"sender": …, "message": …}``), but bad input gets a clear JSON error in Korean instead
 of an HTML page or silence: malformed or non-object JSON, a missing sender, a non-string
 message, non-UTF-8 bytes (CP949 is accepted: Korean office PCs still send it), oversize
-bodies. An empty or whitespace-only message gets a polite reply instead of nothing.
+bodies. A message with no letters or digits (empty, spaces, only emoji) gets a polite
+reply instead of nothing.
 """
 
 from __future__ import annotations
@@ -108,7 +109,8 @@ class KoreanRestInput(RestInput):
             except BadRequest as exc:
                 return _error(exc)
             sender, text = data["sender"], data["message"]
-            if not text.strip():
+            if not any(ch.isalnum() for ch in text):
+                # Nothing to understand (empty, spaces, only emoji or punctuation).
                 return response.json([{"recipient_id": sender, "text": EMPTY_REPLY}])
             collector = CollectingOutputChannel()
             try:
