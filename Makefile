@@ -24,7 +24,10 @@ eval-retrieval: bootstrap  ## make eval-retrieval DB=<db.csv> QUERIES=<queries.c
 	@$(ENV) "$$SVC_PY" -m training.eval_retrieval --db "$(DB)" --queries "$(QUERIES)"
 
 bench: bootstrap ## all benchmarks; figures go to docs/benchmarks.md by hand
+	$(ENV) "$$SVC_PY" -m training.bench_parakqc
+	$(ENV) "$$SVC_PY" -m training.eval_retrieval --db knowledge/sample_data/counseling_db.csv --queries knowledge/sample_data/heldout_questions.csv
 	$(ENV) "$$SVC_PY" -m training.bench_retrieval
+	$(ENV) "$$SVC_PY" -m training.bench_chat
 
 lint: bootstrap
 	.venv/svc/bin/ruff check .

@@ -2,8 +2,8 @@
 
 WhitespaceTokenizer + CountVectorsFeaturizer (words, and char_wb 1–4) + ResponseSelector
 with Rasa's defaults, trained on the same indexed sentences the minwon retriever sees.
-Variant ``text-label`` lets the ResponseSelector embed the FAQ's own question as the
-label (``use_text_as_label``), the stronger way to use it for FAQ matching. Reads a JSON job
+(``text-label`` as second argument sets ``use_text_as_label``; on Rasa 3.6.21 it fails in
+training with a label sequence-layer error, so the benchmark uses the default.) Reads a JSON job
 ``{"index": [[id, text], ...], "queries": [[text, id], ...]}`` on stdin and prints one
 JSON line with top-1/top-3 accuracy and per-query latency.
 """
