@@ -15,3 +15,4 @@ export MINWON_MODELS_DIR=${MINWON_MODELS_DIR:-$MINWON_ROOT/models}
 RASA_PY="$MINWON_ROOT/.venv/rasa/bin/python"
 SVC_PY="$MINWON_ROOT/.venv/svc/bin/python"
 RASA_BIN="$MINWON_ROOT/.venv/rasa/bin/rasa"
+export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}

@@ -50,6 +50,13 @@ class SearchIndex:
         self.char_bm25 = BM25Index(
             [[g for p in e.phrasings for g in char_grams(p)] for e in self.entries], k1=k1, b=b
         )
+        # Validity windows as day ordinals, so filtering is one vectorised comparison.
+        self.valid_from = np.array(
+            [e.valid_from.toordinal() if e.valid_from else 0 for e in self.entries], dtype=np.int64
+        )
+        self.valid_to = np.array(
+            [e.valid_to.toordinal() if e.valid_to else 10**7 for e in self.entries], dtype=np.int64
+        )
         self._dense_ready = vectors is not None and len(self.entries) > 0
         if self._dense_ready:
             assert vectors is not None
@@ -96,9 +103,8 @@ class SearchIndex:
             return []
         fused, dense, lexical = self.score(query, query_vector)
         if today is not None:
-            valid = np.fromiter(
-                (e.is_valid_on(today) for e in self.entries), dtype=bool, count=len(self.entries)
-            )
+            day = today.toordinal()
+            valid = (self.valid_from <= day) & (day <= self.valid_to)
             fused = np.where(valid, fused, -np.inf)
         k = min(k, len(self.entries))
         top = np.argpartition(-fused, k - 1)[:k]
