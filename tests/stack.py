@@ -110,9 +110,9 @@ class Stack:
                                        "--port", str(self.action_port)])
         wait_http(f"{self.action_url}/health", 180, proc, self.log("actions"))
 
-    def start_rasa(self, model: Path) -> None:
+    def start_rasa(self, model: Path, endpoints: str = "endpoints.yml") -> None:
         proc = self._spawn("rasa", [str(RASA_BIN), "run", "--enable-api", "--port", str(self.rasa_port),
-                                    "--model", str(model), "--endpoints", "endpoints.yml",
+                                    "--model", str(model), "--endpoints", endpoints,
                                     "--credentials", "credentials.yml"])
         wait_http(f"{self.rasa_url}/", 300, proc, self.log("rasa"))
 
