@@ -39,6 +39,7 @@ class SearchIndex:
         b: float = 0.75,
     ) -> None:
         self.entries = list(entries)
+        self.by_id = {e.id: e for e in self.entries}
         self.dense_weight = dense_weight if vectors is not None else 0.0
         self.char_weight = char_weight
         self.max_pool_weight = max_pool_weight

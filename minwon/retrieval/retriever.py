@@ -10,6 +10,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from sqlalchemy import Engine
@@ -125,27 +126,18 @@ class Retriever:
         return decide(candidates, thresholds, self.settings.max_choices)
 
     def get(self, entry_id: str) -> EntryDoc | None:
-        for e in self.index.entries:
-            if e.id == entry_id:
-                return e
-        return None
+        return self.index.by_id.get(entry_id)
 
 
 class LiveRetriever(Retriever):
     """Polls the database and rebuilds the snapshot when entries change, so an edit by a
     knowledge manager (in any process) is answerable within seconds."""
 
-    def __init__(
-        self,
-        settings: RetrievalSettings,
-        encoder: Encoder | None = None,
-        engine: Engine | None = None,
-        offtopic: Sequence[str] = (),
-    ) -> None:
-        if engine is None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.engine is None:
             raise ValueError("LiveRetriever needs a database engine to follow")
-        super().__init__(settings, encoder, engine, offtopic)
-        self._engine: Engine = engine
+        self._engine: Engine = self.engine
         self._fingerprint: tuple[int, str] | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
