@@ -17,7 +17,7 @@ train: bootstrap
 	bash scripts/train.sh
 
 shell: bootstrap  ## chat in the terminal (needs `make run` in another terminal for the API and actions)
-	$(ENV) "$$RASA_BIN" shell --model "$$MINWON_MODELS_DIR" --endpoints endpoints.yml
+	$(ENV) "$$RASA_BIN" shell --model "$$MINWON_MODELS_DIR" --endpoints endpoints.yml --port 5006
 
 eval-retrieval: bootstrap  ## make eval-retrieval DB=<db.csv> QUERIES=<queries.csv>
 	@test -n "$(DB)" -a -n "$(QUERIES)" || { echo "usage: make eval-retrieval DB=<db.csv> QUERIES=<queries.csv>"; exit 2; }
