@@ -1,4 +1,5 @@
-"""The Rasa KoreanTokenizer component, run in the Rasa venv (Kiwi, Okt, Komoran)."""
+"""Rasa-side code run in the Rasa venv: the KoreanTokenizer (Kiwi, Okt, Komoran) and the cached
+action-reply validation."""
 
 import json
 import subprocess
@@ -50,3 +51,15 @@ def test_kiwi_splits_spacing_free_questions_into_morphemes():
     assert [(t[0], t[1], t[2]) for t in by_text["😀😀"]] == [("😀", 0, 1), ("😀", 1, 2)]
     mixed = [t[0] for t in by_text["I need 주민등록등본 2통"]]
     assert "2" in mixed and any(f.lower() == "need" for f in mixed)
+
+
+def test_action_reply_validation_is_cached_and_equivalent():
+    proc = subprocess.run(
+        [str(ROOT / ".venv/rasa/bin/python"), "-m", "tests.rasa_side.validation_check"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "TF_CPP_MIN_LOG_LEVEL": "3"}, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert out["installed"] and all(out["same"]) and out["good"] == "ok"
+    assert out["cached_ms"] * 5 < out["original_ms"], out
