@@ -49,7 +49,8 @@ def run_stock(index: list[tuple[str, str, str]], queries: list[tuple[str, str]],
         print(proc.stderr[-3000:], file=sys.stderr)
         raise SystemExit("stock Rasa baseline failed")
     out = json.loads(proc.stdout.strip().splitlines()[-1])
-    out["system"] = f"stock Rasa (word + char n-grams, ResponseSelector {variant}, {epochs} epochs)"
+    model = "DIETClassifier, one intent per entry" if variant == "diet" else f"ResponseSelector {variant}"
+    out["system"] = f"stock Rasa (word + char n-grams, {model}, {epochs} epochs)"
     print(json.dumps(out), flush=True)
     return out
 
@@ -75,6 +76,7 @@ def main() -> None:
                                dense_weight=0.85, char_weight=0.05))
     if not args.skip_stock:
         results.append(run_stock(index, queries, args.stock_epochs, "key-label"))
+        results.append(run_stock(index, queries, 100, "diet"))
 
     print("\n| system | top-1 | top-3 | p50 ms | p95 ms |")
     print("|---|---|---|---|---|")

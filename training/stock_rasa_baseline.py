@@ -3,7 +3,8 @@
 WhitespaceTokenizer + CountVectorsFeaturizer (words, and char_wb 1–4) + ResponseSelector
 with Rasa's defaults, trained on the same indexed sentences the minwon retriever sees.
 (``text-label`` as second argument sets ``use_text_as_label``; on Rasa 3.6.21 it fails in
-training with a label sequence-layer error, so the benchmark uses the default.) Reads a JSON job
+training with a label sequence-layer error. ``diet`` trains DIETClassifier with each entry
+as its own intent instead, the other stock way to do FAQs.) Reads a JSON job
 ``{"index": [[id, text], ...], "queries": [[text, id], ...]}`` on stdin and prints one
 JSON line with top-1/top-3 accuracy and per-query latency.
 """
@@ -19,6 +20,22 @@ import time
 from pathlib import Path
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+
+DIET_CONFIG = """recipe: default.v1
+language: ko
+assistant_id: stock-baseline-diet
+pipeline:
+  - name: WhitespaceTokenizer
+  - name: CountVectorsFeaturizer
+  - name: CountVectorsFeaturizer
+    analyzer: char_wb
+    min_ngram: 1
+    max_ngram: 4
+  - name: DIETClassifier
+    epochs: {epochs}
+    entity_recognition: false
+policies: []
+"""
 
 CONFIG = """recipe: default.v1
 language: ko
@@ -42,7 +59,18 @@ def _yaml_str(s: str) -> str:
     return json.dumps(s, ensure_ascii=False)
 
 
-def write_project(root: Path, index: list[list[str]], epochs: int, text_label: bool) -> None:
+def write_project(root: Path, index: list[list[str]], epochs: int, text_label: bool, diet: bool = False) -> None:
+    if diet:
+        # Each FAQ entry as its own intent, classified by DIET: the other stock way.
+        (root / "config.yml").write_text(DIET_CONFIG.format(epochs=epochs), encoding="utf-8")
+        nlu = ['version: "3.1"', "nlu:"]
+        for entry_id, text in index:
+            safe = text.replace("[", "(").replace("]", ")")
+            nlu += [f"  - intent: e{entry_id}", "    examples: |", f"      - {safe}"]
+        (root / "nlu.yml").write_text("\n".join(nlu) + "\n", encoding="utf-8")
+        intents = ['version: "3.1"', "intents:", *[f"  - e{entry_id}" for entry_id, _ in index]]
+        (root / "domain.yml").write_text("\n".join(intents) + "\n", encoding="utf-8")
+        return
     config = CONFIG.format(epochs=epochs, text_label="true" if text_label else "false")
     (root / "config.yml").write_text(config, encoding="utf-8")
     nlu = ['version: "3.1"', "nlu:"]
@@ -55,13 +83,13 @@ def write_project(root: Path, index: list[list[str]], epochs: int, text_label: b
     (root / "domain.yml").write_text("\n".join(responses) + "\n", encoding="utf-8")
 
 
-async def run(job: dict, epochs: int, text_label: bool) -> dict:
+async def run(job: dict, epochs: int, text_label: bool, diet: bool = False) -> dict:
     from rasa.core.agent import Agent
     from rasa.model_training import train_nlu
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        write_project(root, job["index"], epochs, text_label)
+        write_project(root, job["index"], epochs, text_label, diet)
         t0 = time.perf_counter()
         model = train_nlu(
             str(root / "config.yml"), str(root / "nlu.yml"), str(root / "models"),
@@ -75,8 +103,11 @@ async def run(job: dict, epochs: int, text_label: bool) -> dict:
             t = time.perf_counter()
             parsed = await agent.parse_message(text)
             times.append((time.perf_counter() - t) * 1000)
-            ranking = parsed.get("response_selector", {}).get("faq", {}).get("ranking", [])
-            ids = [r["intent_response_key"].split("/e", 1)[-1] for r in ranking]
+            if diet:
+                ids = [r["name"][1:] for r in parsed.get("intent_ranking", [])]
+            else:
+                ranking = parsed.get("response_selector", {}).get("faq", {}).get("ranking", [])
+                ids = [r["intent_response_key"].split("/e", 1)[-1] for r in ranking]
             top1 += ids[:1] == [expected]
             top3 += expected in ids[:3]
     times.sort()
@@ -92,6 +123,6 @@ async def run(job: dict, epochs: int, text_label: bool) -> dict:
 
 if __name__ == "__main__":
     epochs = int(sys.argv[1]) if len(sys.argv) > 1 else 300
-    text_label = len(sys.argv) > 2 and sys.argv[2] == "text-label"
-    result = asyncio.run(run(json.load(sys.stdin), epochs, text_label))
+    variant = sys.argv[2] if len(sys.argv) > 2 else "key-label"
+    result = asyncio.run(run(json.load(sys.stdin), epochs, variant == "text-label", variant == "diet"))
     print(json.dumps(result))
