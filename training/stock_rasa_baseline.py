@@ -21,22 +21,7 @@ from pathlib import Path
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
-DIET_CONFIG = """recipe: default.v1
-language: ko
-assistant_id: stock-baseline-diet
-pipeline:
-  - name: WhitespaceTokenizer
-  - name: CountVectorsFeaturizer
-  - name: CountVectorsFeaturizer
-    analyzer: char_wb
-    min_ngram: 1
-    max_ngram: 4
-  - name: DIETClassifier
-    epochs: {epochs}
-    entity_recognition: false
-policies: []
-"""
-
+# The same featurisation for both stock variants; only the last component differs.
 CONFIG = """recipe: default.v1
 language: ko
 assistant_id: stock-baseline
@@ -47,12 +32,16 @@ pipeline:
     analyzer: char_wb
     min_ngram: 1
     max_ngram: 4
-  - name: ResponseSelector
-    epochs: {epochs}
-    retrieval_intent: faq
-    use_text_as_label: {text_label}
+{classifier}
 policies: []
 """
+DIET = """  - name: DIETClassifier
+    epochs: {epochs}
+    entity_recognition: false"""
+SELECTOR = """  - name: ResponseSelector
+    epochs: {epochs}
+    retrieval_intent: faq
+    use_text_as_label: {text_label}"""
 
 
 def _yaml_str(s: str) -> str:
@@ -62,7 +51,8 @@ def _yaml_str(s: str) -> str:
 def write_project(root: Path, index: list[list[str]], epochs: int, text_label: bool, diet: bool = False) -> None:
     if diet:
         # Each FAQ entry as its own intent, classified by DIET: the other stock way.
-        (root / "config.yml").write_text(DIET_CONFIG.format(epochs=epochs), encoding="utf-8")
+        config = CONFIG.format(classifier=DIET.format(epochs=epochs))
+        (root / "config.yml").write_text(config, encoding="utf-8")
         nlu = ['version: "3.1"', "nlu:"]
         for entry_id, text in index:
             safe = text.replace("[", "(").replace("]", ")")
@@ -71,7 +61,8 @@ def write_project(root: Path, index: list[list[str]], epochs: int, text_label: b
         intents = ['version: "3.1"', "intents:", *[f"  - e{entry_id}" for entry_id, _ in index]]
         (root / "domain.yml").write_text("\n".join(intents) + "\n", encoding="utf-8")
         return
-    config = CONFIG.format(epochs=epochs, text_label="true" if text_label else "false")
+    selector = SELECTOR.format(epochs=epochs, text_label="true" if text_label else "false")
+    config = CONFIG.format(classifier=selector)
     (root / "config.yml").write_text(config, encoding="utf-8")
     nlu = ['version: "3.1"', "nlu:"]
     responses = ['version: "3.1"', "intents:", "  - faq", "responses:"]
