@@ -117,7 +117,7 @@ def parse_rows(records: list[dict[str, str]], start_row: int = 2) -> tuple[list[
                 spoken_answer=values["spoken_answer"],
                 department=values["department"],
                 phone=values["phone"],
-                needs_human=flag in _TRUE and flag != "",
+                needs_human=flag in _TRUE,
                 keywords=_split(cells.get("keywords", "")),
                 valid_from=valid_from,
                 valid_to=valid_to,
