@@ -33,3 +33,51 @@ def mask_personal_data(text: str) -> str:
     text = _ACCOUNT.sub(lambda m: "*" * len(m.group(0)), text)
     text = _PLATE.sub("[차량번호]", text)
     return text
+
+
+def mask_and_seal(text: str) -> tuple[str, str | None]:
+    """The masked text, and the sealed original when masking changed anything."""
+    masked = mask_personal_data(text)
+    if masked == text:
+        return text, None
+    from minwon import sealing  # cryptography is only needed when there is something to seal
+
+    return masked, sealing.seal(text)
+
+
+def counsellor_view(masked: str, sealed: str | None) -> str:
+    """What a counsellor reads: the original with the RRN still masked."""
+    from minwon import sealing
+
+    original = sealing.unseal(sealed) if sealed else None
+    return mask_rrn(original) if original is not None else masked
+
+
+_log_masking_installed = False
+
+
+def install_log_masking() -> None:
+    """Mask personal data in every log record of this process, whatever logger made it.
+
+    A record factory (not a handler filter) so it also covers handlers that libraries
+    and servers (uvicorn, sanic, Rasa) add after we start."""
+    global _log_masking_installed
+    if _log_masking_installed:
+        return
+    import logging
+
+    base = logging.getLogRecordFactory()
+
+    def factory(*args, **kwargs):  # type: ignore[no-untyped-def]
+        record = base(*args, **kwargs)
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed record is logging's problem, not ours
+            return record
+        masked = mask_personal_data(message)
+        if masked != message or record.args:
+            record.msg, record.args = masked, None
+        return record
+
+    logging.setLogRecordFactory(factory)
+    _log_masking_installed = True

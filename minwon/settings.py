@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
+from datetime import date, time
 from pathlib import Path
 from typing import Literal
 
@@ -56,6 +57,52 @@ class RetrievalSettings(BaseModel):
     refresh_interval_s: float = 1.0
 
 
+class HoursSettings(BaseModel):
+    """When counsellors work. Korean public holidays (substitute holidays included) come
+    from the ``holidays`` package; agency-specific closures are listed here."""
+
+    timezone: str = "Asia/Seoul"
+    open: time = time(9, 0)
+    close: time = time(18, 0)
+    weekdays: list[int] = [0, 1, 2, 3, 4]  # Monday = 0
+    closed_dates: list[date] = []
+    # open | closed | auto: a centre staffed around the clock sets "open"; drills and tests
+    # force one or the other.
+    force: Literal["auto", "open", "closed"] = "auto"
+
+
+class HandoffSettings(BaseModel):
+    hours: HoursSettings = HoursSettings()
+    # Out of hours, urgent matters go to the duty officer (당직실).
+    duty_officer_phone: str = "02-0000-0100"
+    urgent_keywords: list[str] = [
+        "긴급", "급해요", "급합니다", "응급", "화재", "불이", "누수", "물이 새", "단수", "정전",
+        "침수", "싱크홀", "도로 파손", "맨홀", "가스 냄새", "사고", "쓰러",
+    ]
+    # Words that cancel a waiting handoff and bring the bot back.
+    cancel_words: list[str] = ["취소", "상담 취소", "연결 취소", "그만", "챗봇으로", "/cancel_handoff"]
+    # Used for wait estimates until enough handled tickets give a real average.
+    default_handle_s: int = 240
+    min_samples: int = 5
+    # Service-level thresholds in seconds (KS: 80% in 20 s for phone; 60 s for chat).
+    service_levels_s: list[int] = [20, 60]
+    # Rasa's HTTP API, for pausing/resuming conversations and recording counsellor turns.
+    rasa_token: str = ""
+
+
+class AuthSettings(BaseModel):
+    session_ttl_s: int = 8 * 3600
+    idle_timeout_s: int = 3600
+    # Locks a username after this many failed logins in lockout_s.
+    max_failures: int = 5
+    lockout_s: int = 300
+    cookie_secure: bool = False  # set true behind HTTPS
+    # First start with no users: create this admin; password from MINWON_AUTH__ADMIN_PASSWORD
+    # or generated and written to var/admin_password.txt (0600).
+    admin_username: str = "admin"
+    admin_password: str = ""
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="MINWON_", env_nested_delimiter="__", extra="ignore"
@@ -79,6 +126,8 @@ class Settings(BaseSettings):
     # Default channel recorded when a caller does not say which one it is.
     default_channel: str = "rest"
     retrieval: RetrievalSettings = RetrievalSettings()
+    handoff: HandoffSettings = HandoffSettings()
+    auth: AuthSettings = AuthSettings()
 
     @classmethod
     def settings_customise_sources(

@@ -107,15 +107,24 @@ class Ticket(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     disposition: Mapped[str | None] = mapped_column(String(40), nullable=True)
     note: Mapped[str] = mapped_column(Text, default="")
+    # Masked for lists and logs ("010-****-5678"); the number itself only sealed (encrypted).
     callback_phone: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    callback_phone_sealed: Mapped[str | None] = mapped_column(Text, nullable=True)
     callback_consent: Mapped[bool] = mapped_column(Boolean, default=False)
     preferred_time: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    callback_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Bumped on every change, so a console can tell stale views apart.
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     messages: Mapped[list[TranscriptTurn]] = relationship(
         back_populates="ticket", order_by="TranscriptTurn.seq", cascade="all, delete-orphan"
     )
 
-    __table_args__ = (Index("ix_tickets_status_created", "status", "created_at"),)
+    __table_args__ = (
+        Index("ix_tickets_status_created", "status", "created_at"),
+        Index("ix_tickets_conversation_status", "conversation_id", "status"),
+    )
 
 
 class TranscriptTurn(Base):
@@ -133,6 +142,11 @@ class TranscriptTurn(Base):
     confidence: Mapped[float | None] = mapped_column(Float, nullable=True)
     # Agent assist: the counseling-DB candidates the bot considered for this turn.
     candidates: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # The original text, encrypted (minwon.sealing), when masking changed it: only the
+    # counsellor's view opens it. ``text`` is always the masked copy.
+    sealed: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # The counsellor who wrote an agent turn.
+    author: Mapped[str | None] = mapped_column(String(100), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     ticket: Mapped[Ticket] = relationship(back_populates="messages")
@@ -152,3 +166,32 @@ class QueryLog(Base):
     score: Mapped[float] = mapped_column(Float, default=0.0)
     candidates: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+class User(Base):
+    """A console user: counsellor, supervisor, knowledge manager or admin."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100), default="")
+    password_hash: Mapped[str] = mapped_column(String(200))
+    # counsellor | supervisor | knowledge_manager | admin
+    role: Mapped[str] = mapped_column(String(30), default="counsellor")
+    department: Mapped[str] = mapped_column(String(100), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AuthSession(Base):
+    """A console login. Only a hash of the cookie's token is stored."""
+
+    __tablename__ = "auth_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

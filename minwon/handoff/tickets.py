@@ -10,10 +10,11 @@ from sqlalchemy.exc import IntegrityError
 
 from minwon.db.models import Ticket, TranscriptTurn
 from minwon.db.session import session_scope
-from minwon.privacy import mask_rrn
+from minwon.privacy import mask_and_seal, mask_personal_data
+from minwon.sealing import unseal
 from minwon.text import MAX_STORED_CHARS, clean
 
-REASONS = ("requested_human", "no_match", "needs_human", "abusive", "low_confidence")
+REASONS = ("requested_human", "no_match", "needs_human", "abusive", "low_confidence", "callback")
 
 
 @dataclass
@@ -24,6 +25,7 @@ class Turn:
     confidence: float | None = None
     candidates: list[dict[str, Any]] = field(default_factory=list)
     channel: str = ""
+    sealed: str | None = None
 
 
 @dataclass
@@ -37,6 +39,10 @@ class NewTicket:
     entry_id: str | None = None
     kind: str = "chat"
     dedup_key: str | None = None
+    urgent: bool = False
+    callback_phone_sealed: str | None = None
+    callback_consent: bool = False
+    preferred_time: str | None = None
 
 
 def _summary(transcript: list[Turn]) -> str:
@@ -53,19 +59,24 @@ def create_ticket(engine: Engine, new: NewTicket) -> tuple[Ticket, bool]:
         existing = get_by_dedup(engine, new.dedup_key)
         if existing is not None:
             return existing, False
-    # The counsellor sees phone and account numbers (needed for a callback), never the RRN.
-    turns = [
-        TranscriptTurn(
-            seq=i, sender=t.sender, text=mask_rrn(clean(t.text, MAX_STORED_CHARS)),
+    # Stored masked; an original with personal data only sealed, for the counsellor's view
+    # (which still masks the RRN). Channels usually mask and seal before we see the text.
+    turns = []
+    for i, t in enumerate(new.transcript):
+        text, sealed = mask_and_seal(clean(t.text, MAX_STORED_CHARS))
+        turns.append(TranscriptTurn(
+            seq=i, sender=t.sender, text=text, sealed=t.sealed or sealed,
             intent=t.intent, confidence=t.confidence, candidates=t.candidates[:5],
             channel=t.channel or new.channel,
-        )
-        for i, t in enumerate(new.transcript)
-    ]
+        ))
+    phone = unseal(new.callback_phone_sealed) if new.callback_phone_sealed else None
     ticket = Ticket(
         conversation_id=new.conversation_id, channel=new.channel, reason=new.reason,
         category=new.category, department=new.department, entry_id=new.entry_id,
-        kind=new.kind, dedup_key=new.dedup_key, summary=mask_rrn(_summary(new.transcript)),
+        kind=new.kind, dedup_key=new.dedup_key, summary=mask_personal_data(_summary(new.transcript)),
+        urgent=new.urgent, callback_phone=mask_personal_data(phone) if phone else None,
+        callback_phone_sealed=new.callback_phone_sealed, callback_consent=new.callback_consent,
+        preferred_time=clean(new.preferred_time, 100) if new.preferred_time else None,
         messages=turns,
     )
     try:

@@ -1,0 +1,1 @@
+"""Console users, passwords and login sessions."""

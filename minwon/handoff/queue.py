@@ -1,0 +1,318 @@
+"""The counsellors' queue: claiming, replying, transferring, resolving, returning to the
+bot, cancelling, and callbacks. Every state change is one conditional UPDATE, so two
+counsellors can never both win a ticket, on SQLite or PostgreSQL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import Engine, func, select, update
+from sqlalchemy.orm import selectinload
+
+from minwon.db.models import Ticket, TranscriptTurn, utcnow
+from minwon.db.session import session_scope
+from minwon.handoff.tickets import queue_position
+from minwon.privacy import mask_and_seal
+from minwon.text import MAX_STORED_CHARS, clean
+
+ACTIVE = ("queued", "claimed")
+DISPOSITIONS = {
+    "answered": "안내 완료",
+    "complaint_registered": "민원 접수",
+    "visit_guided": "방문·서류 안내",
+    "forwarded_official": "담당 공무원 연결",
+    "no_response": "시민 응답 없음",
+    "abusive_ended": "악성 민원 종료",
+    "other": "기타",
+}
+CALLBACK_OUTCOMES = {
+    "reached": "통화 완료",
+    "no_answer": "부재중(재시도)",
+    "wrong_number": "번호 오류",
+    "declined": "시민 취소",
+}
+# Outcomes after which a callback stays on the list to try again.
+CALLBACK_RETRY = {"no_answer"}
+
+
+class QueueError(Exception):
+    """A request the queue refuses; ``status`` is the HTTP status it maps to."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+def _not_found(ticket_id: str) -> QueueError:
+    return QueueError(404, f"상담 접수 건을 찾을 수 없습니다: {ticket_id[:40]}")
+
+
+def load(engine: Engine, ticket_id: str) -> Ticket:
+    with session_scope(engine) as s:
+        t = s.scalar(select(Ticket).options(selectinload(Ticket.messages)).where(Ticket.id == ticket_id))
+    if t is None:
+        raise _not_found(ticket_id)
+    return t
+
+
+def _conflict(engine: Engine, ticket_id: str, wanted: str) -> QueueError:
+    t = load(engine, ticket_id)  # raises 404 for unknown ids
+    if t.status == "claimed":
+        return QueueError(409, f"이미 {t.claimed_by} 상담원이 맡은 건입니다.")
+    return QueueError(409, f"{wanted} 수 없는 상태입니다 (현재: {STATUS_KO.get(t.status, t.status)}).")
+
+
+STATUS_KO = {"queued": "대기", "claimed": "상담 중", "resolved": "완료", "cancelled": "시민 취소",
+             "returned": "챗봇으로 전환"}
+
+
+def claim(engine: Engine, ticket_id: str, username: str) -> Ticket:
+    now = utcnow()
+    with session_scope(engine) as s:
+        won = s.execute(
+            update(Ticket)
+            .where(Ticket.id == ticket_id, Ticket.status == "queued", Ticket.kind == "chat")
+            .values(status="claimed", claimed_by=username, claimed_at=now, updated_at=now)
+        ).rowcount
+    if won != 1:
+        raise _conflict(engine, ticket_id, "배정할")
+    return load(engine, ticket_id)
+
+
+def claim_next(engine: Engine, username: str, department: str | None = None) -> Ticket | None:
+    """The oldest queued chat ticket (of one department if given), claimed atomically."""
+    for _ in range(50):
+        now = utcnow()
+        oldest = select(Ticket.id).where(Ticket.status == "queued", Ticket.kind == "chat")
+        if department:
+            oldest = oldest.where(Ticket.department == department)
+        # SKIP LOCKED spreads concurrent counsellors over different rows on PostgreSQL;
+        # SQLite ignores it and serialises writers, and the status guard decides.
+        oldest = oldest.order_by(Ticket.created_at, Ticket.id).limit(1).with_for_update(skip_locked=True)
+        with session_scope(engine) as s:
+            ticket_id = s.scalar(oldest)
+            if ticket_id is None:
+                return None
+            won = s.execute(
+                update(Ticket)
+                .where(Ticket.id == ticket_id, Ticket.status == "queued")
+                .values(status="claimed", claimed_by=username, claimed_at=now, updated_at=now)
+            ).rowcount
+        if won == 1:
+            return load(engine, ticket_id)
+    raise QueueError(503, "대기열이 혼잡합니다. 잠시 후 다시 시도해 주세요.")
+
+
+def _finish(engine: Engine, ticket_id: str, username: str, values: dict, verb: str,
+            supervisor: bool = False) -> Ticket:
+    now = utcnow()
+    cond = [Ticket.id == ticket_id, Ticket.status == "claimed"]
+    if not supervisor:
+        cond.append(Ticket.claimed_by == username)
+    with session_scope(engine) as s:
+        done = s.execute(update(Ticket).where(*cond).values(updated_at=now, **values)).rowcount
+    if done != 1:
+        t = load(engine, ticket_id)
+        if t.status == "claimed" and t.claimed_by != username:
+            raise QueueError(403, f"{t.claimed_by} 상담원이 맡은 건이라 {verb} 수 없습니다.")
+        raise QueueError(409, f"{verb} 수 없는 상태입니다 (현재: {STATUS_KO.get(t.status, t.status)}).")
+    return load(engine, ticket_id)
+
+
+def resolve(engine: Engine, ticket_id: str, username: str, disposition: str, note: str,
+            supervisor: bool = False) -> Ticket:
+    if disposition not in DISPOSITIONS:
+        raise QueueError(422, f"알 수 없는 처리 결과 코드입니다: {disposition[:40]}")
+    return _finish(engine, ticket_id, username,
+                   {"status": "resolved", "disposition": disposition, "resolved_at": utcnow(),
+                    "note": clean(note, 2000)}, "완료할", supervisor)
+
+
+def return_to_bot(engine: Engine, ticket_id: str, username: str, note: str = "",
+                  supervisor: bool = False) -> Ticket:
+    return _finish(engine, ticket_id, username,
+                   {"status": "returned", "disposition": "returned_to_bot", "resolved_at": utcnow(),
+                    "note": clean(note, 2000)}, "챗봇으로 돌려보낼", supervisor)
+
+
+def transfer(engine: Engine, ticket_id: str, username: str, department: str, note: str,
+             supervisor: bool = False) -> Ticket:
+    """Back into the queue, for the department's counsellors, with the note on the record."""
+    department = clean(department, 100).strip()
+    if not department:
+        raise QueueError(422, "이관할 부서를 입력해 주세요.")
+    ticket = _finish(engine, ticket_id, username,
+                     {"status": "queued", "department": department, "claimed_by": None,
+                      "claimed_at": None}, "이관할", supervisor)
+    add_turn(engine, ticket_id, "system", f"{username} 상담원이 {department}(으)로 이관했습니다. {clean(note, 500)}".strip())
+    return load(engine, ticket.id)
+
+
+def cancel_by_citizen(engine: Engine, conversation_id: str) -> Ticket | None:
+    """The citizen stopped waiting. Only a queued ticket is cancelled: once a counsellor
+    has it, the counsellor closes it."""
+    ticket = active_ticket(engine, conversation_id)
+    if ticket is None or ticket.status != "queued":
+        return None
+    with session_scope(engine) as s:
+        done = s.execute(
+            update(Ticket).where(Ticket.id == ticket.id, Ticket.status == "queued")
+            .values(status="cancelled", resolved_at=utcnow(), updated_at=utcnow())
+        ).rowcount
+    return load(engine, ticket.id) if done == 1 else None
+
+
+def active_ticket(engine: Engine, conversation_id: str) -> Ticket | None:
+    with session_scope(engine) as s:
+        return s.scalar(
+            select(Ticket).where(Ticket.conversation_id == conversation_id, Ticket.kind == "chat",
+                                 Ticket.status.in_(ACTIVE))
+            .order_by(Ticket.created_at.desc()).limit(1)
+        )
+
+
+def add_turn(engine: Engine, ticket_id: str, sender: str, text: str, author: str | None = None,
+             channel: str = "", sealed: str | None = None) -> TranscriptTurn:
+    """Append a turn. The text is stored masked; the original only sealed."""
+    text = clean(text, MAX_STORED_CHARS)
+    if sealed is None:
+        text, sealed = mask_and_seal(text)
+    with session_scope(engine) as s:
+        if s.get(Ticket, ticket_id) is None:
+            raise _not_found(ticket_id)
+        seq = (s.scalar(select(func.max(TranscriptTurn.seq)).where(TranscriptTurn.ticket_id == ticket_id)) or 0) + 1
+        turn = TranscriptTurn(ticket_id=ticket_id, seq=seq, sender=sender, text=text, sealed=sealed,
+                              author=author, channel=channel)
+        s.add(turn)
+        s.execute(update(Ticket).where(Ticket.id == ticket_id).values(updated_at=utcnow()))
+    return turn
+
+
+def queued(engine: Engine, limit: int = 500) -> list[Ticket]:
+    """Chat tickets waiting or in progress, oldest first."""
+    with session_scope(engine) as s:
+        return list(s.scalars(
+            select(Ticket).where(Ticket.kind == "chat", Ticket.status.in_(ACTIVE))
+            .order_by(Ticket.created_at, Ticket.id).limit(limit)
+        ))
+
+
+def position(engine: Engine, ticket: Ticket) -> int | None:
+    return queue_position(engine, ticket) if ticket.status == "queued" else None
+
+
+def callbacks(engine: Engine, include_done: bool = False, limit: int = 500) -> list[Ticket]:
+    with session_scope(engine) as s:
+        q = select(Ticket).where(Ticket.kind == "callback")
+        if not include_done:
+            q = q.where(Ticket.status == "queued")
+        return list(s.scalars(q.order_by(Ticket.created_at).limit(limit)))
+
+
+def record_callback(engine: Engine, ticket_id: str, username: str, outcome: str, note: str) -> Ticket:
+    if outcome not in CALLBACK_OUTCOMES:
+        raise QueueError(422, f"알 수 없는 통화 결과 코드입니다: {outcome[:40]}")
+    now = utcnow()
+    values: dict = {"callback_attempts": Ticket.callback_attempts + 1, "updated_at": now,
+                    "disposition": outcome, "note": clean(note, 2000)}
+    if outcome not in CALLBACK_RETRY:
+        values.update(status="resolved", resolved_at=now, claimed_by=username, claimed_at=now)
+    with session_scope(engine) as s:
+        done = s.execute(update(Ticket).where(Ticket.id == ticket_id, Ticket.kind == "callback",
+                                              Ticket.status == "queued").values(**values)).rowcount
+    if done != 1:
+        load(engine, ticket_id)
+        raise QueueError(409, "이미 처리된 콜백이거나 콜백 접수 건이 아닙니다.")
+    add_turn(engine, ticket_id, "system", f"{username}: 통화 결과 {CALLBACK_OUTCOMES[outcome]}. {clean(note, 500)}".strip())
+    return load(engine, ticket_id)
+
+
+@dataclass
+class WaitEstimate:
+    position: int | None
+    seconds: int | None
+    counsellors_online: int
+    based_on: int  # handled tickets the average comes from (0: the configured default)
+
+
+def average_handle_s(engine: Engine, samples: int = 50) -> tuple[float | None, int]:
+    with session_scope(engine) as s:
+        rows = s.execute(
+            select(Ticket.claimed_at, Ticket.resolved_at)
+            .where(Ticket.kind == "chat", Ticket.resolved_at.is_not(None), Ticket.claimed_at.is_not(None))
+            .order_by(Ticket.resolved_at.desc()).limit(samples)
+        ).all()
+    spans = [(_aware(r) - _aware(c)).total_seconds() for c, r in rows]
+    spans = [x for x in spans if x >= 0]
+    return (sum(spans) / len(spans) if spans else None), len(spans)
+
+
+def estimate_wait(engine: Engine, ticket: Ticket, online: int, default_s: int, min_samples: int) -> WaitEstimate:
+    """Honest and simple: tickets ahead are shared by the counsellors online, each taking
+    the recent average handling time. With nobody online there is no estimate."""
+    pos = position(engine, ticket)
+    if pos is None:
+        return WaitEstimate(None, None, online, 0)
+    avg, n = average_handle_s(engine)
+    if avg is None or n < min_samples:
+        avg, n = float(default_s), 0
+    if online <= 0:
+        return WaitEstimate(pos, None, 0, n)
+    rounds = -(-pos // online)  # ceil
+    return WaitEstimate(pos, int(rounds * avg), online, n)
+
+
+def _aware(t: datetime) -> datetime:
+    # SQLite hands back naive datetimes; they were stored as UTC.
+    return t if t.tzinfo else t.replace(tzinfo=timezone.utc)
+
+
+def stats(engine: Engine, day_start: datetime, day_end: datetime, levels: list[int]) -> dict:
+    """Supervisor figures for one day: queue now, longest wait, service levels, handled per
+    counsellor. Service level = chat tickets answered within T s / tickets offered, where a
+    ticket still waiting less than T s is not counted yet (it may still make it)."""
+    now = utcnow()
+    with session_scope(engine) as s:
+        waiting = list(s.scalars(select(Ticket.created_at).where(Ticket.kind == "chat", Ticket.status == "queued")))
+        day = s.execute(
+            select(Ticket.created_at, Ticket.claimed_at, Ticket.status, Ticket.resolved_at)
+            .where(Ticket.kind == "chat", Ticket.created_at >= day_start, Ticket.created_at < day_end)
+        ).all()
+        handled_rows = s.execute(
+            select(Ticket.claimed_by, func.count(Ticket.id))
+            .where(Ticket.kind == "chat", Ticket.status.in_(("resolved", "returned")),
+                   Ticket.resolved_at >= day_start, Ticket.resolved_at < day_end)
+            .group_by(Ticket.claimed_by)
+        ).all()
+        callbacks_open = s.scalar(select(func.count(Ticket.id)).where(Ticket.kind == "callback", Ticket.status == "queued"))
+    longest = max(((now - _aware(c)).total_seconds() for c in waiting), default=0.0)
+    service: dict[str, float | None] = {}
+    for level in levels:
+        offered = answered = 0
+        for created, claimed, _status, _resolved in day:
+            created = _aware(created)
+            if claimed is not None:
+                wait = (_aware(claimed) - created).total_seconds()
+            else:
+                wait = (now - created).total_seconds()
+                if _status == "queued" and wait < level:
+                    continue  # may still be answered in time
+            offered += 1
+            answered += claimed is not None and wait <= level
+        service[str(level)] = round(answered / offered, 4) if offered else None
+    return {
+        "queue_length": len(waiting),
+        "longest_wait_s": round(longest, 1),
+        "offered_today": len(day),
+        "service_level": service,
+        "handled_by": {u or "-": n for u, n in handled_rows},
+        "callbacks_open": int(callbacks_open or 0),
+        "day_start": day_start.isoformat(),
+        "day_end": day_end.isoformat(),
+    }
+
+
+def day_bounds(now: datetime) -> tuple[datetime, datetime]:
+    start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    return start, start + timedelta(days=1)
