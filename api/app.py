@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -9,10 +10,14 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 
 from api import state
-from api.routes import handoff, knowledge
-from minwon.settings import Settings, get_settings
+from api.routes import console, conversations, handoff, knowledge
+from minwon.privacy import install_log_masking
+from minwon.settings import ROOT, Settings, get_settings
+
+WEB_DIR = ROOT / "web"
 
 MAX_BODY_BYTES = 1_000_000
 
@@ -23,8 +28,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.minwon = state.start(settings)
+        app.state.minwon.hub.bind(asyncio.get_running_loop())
         yield
         app.state.minwon.retriever.stop()
+        await app.state.minwon.rasa.close()
 
     app = FastAPI(
         title="minwon API",
@@ -57,5 +64,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(knowledge.router)
     app.include_router(handoff.router)
+    app.include_router(conversations.router)
+    app.include_router(console.router)
+    app.mount("/console", StaticFiles(directory=WEB_DIR / "console", html=True), name="console")
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+        response = await call_next(request)
+        if request.url.path.startswith("/console"):
+            # Citizen text is rendered as text by the console; the policy is the second lock.
+            response.headers["Content-Security-Policy"] = (
+                "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+            )
+            response.headers["X-Content-Type-Options"] = "nosniff"
+            response.headers["Referrer-Policy"] = "same-origin"
+        return response
+
+    install_log_masking()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     return app

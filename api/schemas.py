@@ -53,18 +53,24 @@ class TurnIn(BaseModel):
     confidence: float | None = None
     candidates: list[dict[str, Any]] = Field(default_factory=list, max_length=20)
     channel: str = Field(default="", max_length=30)
+    # The original text, sealed by the channel when it had personal data.
+    sealed: str | None = Field(default=None, max_length=60_000)
 
 
 class TicketIn(BaseModel):
     conversation_id: str = Field(min_length=1, max_length=200)
     channel: str = Field(min_length=1, max_length=30)
-    reason: Literal["requested_human", "no_match", "needs_human", "abusive", "low_confidence"]
+    reason: Literal["requested_human", "no_match", "needs_human", "abusive", "low_confidence", "callback"]
     transcript: list[TurnIn] = Field(default_factory=list, max_length=1000)
     category: str = Field(default="", max_length=100)
     department: str = Field(default="", max_length=100)
     entry_id: str | None = Field(default=None, max_length=64)
     kind: Literal["chat", "callback"] = "chat"
     dedup_key: str | None = Field(default=None, max_length=200)
+    urgent: bool = False
+    callback_phone_sealed: str | None = Field(default=None, max_length=1000)
+    callback_consent: bool = False
+    preferred_time: str | None = Field(default=None, max_length=100)
 
 
 class TicketOut(BaseModel):
@@ -76,5 +82,49 @@ class TicketOut(BaseModel):
     category: str
     department: str
     position: int | None = None
+    wait_s: int | None = None
+    wait_text: str = ""
     created: bool = True
     transcript: list[TurnIn] = []
+
+
+class CitizenMessageIn(BaseModel):
+    text: str = Field(max_length=MAX_TEXT)
+    sealed: str | None = Field(default=None, max_length=60_000)
+    channel: str = Field(default="rest", max_length=30)
+
+
+class LoginIn(BaseModel):
+    username: str = Field(min_length=1, max_length=100)
+    password: str = Field(min_length=1, max_length=200)
+
+
+class UserIn(BaseModel):
+    username: str = Field(min_length=1, max_length=100)
+    password: str = Field(min_length=1, max_length=200)
+    role: Literal["counsellor", "supervisor", "knowledge_manager", "admin"] = "counsellor"
+    display_name: str = Field(default="", max_length=100)
+    department: str = Field(default="", max_length=100)
+
+
+class ReplyIn(BaseModel):
+    text: str = Field(min_length=1, max_length=5000)
+
+
+class ResolveIn(BaseModel):
+    disposition: str = Field(min_length=1, max_length=40)
+    note: str = Field(default="", max_length=2000)
+
+
+class TransferIn(BaseModel):
+    department: str = Field(min_length=1, max_length=100)
+    note: str = Field(default="", max_length=2000)
+
+
+class ReturnIn(BaseModel):
+    note: str = Field(default="", max_length=2000)
+
+
+class CallbackOutcomeIn(BaseModel):
+    outcome: str = Field(min_length=1, max_length=40)
+    note: str = Field(default="", max_length=2000)

@@ -7,11 +7,15 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
+from minwon.auth.accounts import LoginThrottle, ensure_admin
 from minwon.db.session import make_engine, migrate
+from minwon.handoff.hours import BusinessHours
+from minwon.handoff.hub import Hub
+from minwon.handoff.rasa_bridge import RasaBridge
 from minwon.handoff.spool import ingest as ingest_spool
 from minwon.knowledge.store import count, import_file
 from minwon.retrieval.retriever import LiveRetriever
-from minwon.settings import Settings
+from minwon.settings import VAR_DIR, Settings
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +25,10 @@ class AppState:
     settings: Settings
     engine: Engine
     retriever: LiveRetriever
+    hub: Hub
+    hours: BusinessHours
+    rasa: RasaBridge
+    throttle: LoginThrottle
 
 
 def start(settings: Settings) -> AppState:
@@ -29,7 +37,13 @@ def start(settings: Settings) -> AppState:
     if settings.seed_sample_db and count(engine) == 0 and settings.sample_db_csv.exists():
         n, errors = import_file(engine, str(settings.sample_db_csv), updated_by="sample")
         log.info("seeded %d sample counseling-DB entries (%d rows rejected)", n, len(errors))
+    ensure_admin(engine, settings.auth, VAR_DIR / "admin_password.txt")
     ingest_spool(engine, settings.spool_dir)
     retriever = LiveRetriever.from_settings(settings.retrieval, engine, settings.offtopic_calibration)
     retriever.start()
-    return AppState(settings, engine, retriever)
+    return AppState(
+        settings=settings, engine=engine, retriever=retriever, hub=Hub(),
+        hours=BusinessHours(settings.handoff.hours),
+        rasa=RasaBridge(settings.rasa_url, settings.handoff.rasa_token),
+        throttle=LoginThrottle(settings.auth.max_failures, settings.auth.lockout_s),
+    )

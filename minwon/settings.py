@@ -9,8 +9,8 @@ exists), then from the defaults below, which run the bot on embedded parts only.
 from __future__ import annotations
 
 import os
-from functools import lru_cache
 from datetime import date, time
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 

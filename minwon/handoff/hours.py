@@ -64,10 +64,7 @@ class BusinessHours:
         in_hours = self.is_working_day(today) and start <= now < end
         if self.config.force == "auto" and in_hours:
             return Availability(True, now, None, end, None)
-        if not self.is_working_day(today):
-            reason = self.holiday_name(today) or "주말"
-        else:
-            reason = "업무 시간 외"
+        reason = "업무 시간 외" if self.is_working_day(today) else (self.holiday_name(today) or "주말")
         return Availability(False, now, self.next_opening(now), None, reason)
 
     def next_opening(self, now: datetime) -> datetime:

@@ -100,5 +100,8 @@ class Hub:
         for sub in list(self._subs.get(topic, ())):
             sub.put(event)
 
+    def has_subscribers(self, topic: str) -> bool:
+        return bool(self._subs.get(topic))
+
     def counsellors_online(self) -> int:
         return sum(1 for n in self.online.values() if n > 0)

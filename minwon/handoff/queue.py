@@ -63,8 +63,13 @@ def _conflict(engine: Engine, ticket_id: str, wanted: str) -> QueueError:
     return QueueError(409, f"{wanted} 수 없는 상태입니다 (현재: {STATUS_KO.get(t.status, t.status)}).")
 
 
-STATUS_KO = {"queued": "대기", "claimed": "상담 중", "resolved": "완료", "cancelled": "시민 취소",
-             "returned": "챗봇으로 전환"}
+STATUS_KO = {
+    "queued": "대기",
+    "claimed": "상담 중",
+    "resolved": "완료",
+    "cancelled": "시민 취소",
+    "returned": "챗봇으로 전환",
+}
 
 
 def claim(engine: Engine, ticket_id: str, username: str) -> Ticket:
@@ -104,8 +109,7 @@ def claim_next(engine: Engine, username: str, department: str | None = None) -> 
     raise QueueError(503, "대기열이 혼잡합니다. 잠시 후 다시 시도해 주세요.")
 
 
-def _finish(engine: Engine, ticket_id: str, username: str, values: dict, verb: str,
-            supervisor: bool = False) -> Ticket:
+def _finish(engine: Engine, ticket_id: str, username: str, values: dict, verb: str, supervisor: bool = False) -> Ticket:
     now = utcnow()
     cond = [Ticket.id == ticket_id, Ticket.status == "claimed"]
     if not supervisor:
@@ -120,32 +124,50 @@ def _finish(engine: Engine, ticket_id: str, username: str, values: dict, verb: s
     return load(engine, ticket_id)
 
 
-def resolve(engine: Engine, ticket_id: str, username: str, disposition: str, note: str,
-            supervisor: bool = False) -> Ticket:
+def resolve(
+    engine: Engine, ticket_id: str, username: str, disposition: str, note: str, supervisor: bool = False
+) -> Ticket:
     if disposition not in DISPOSITIONS:
         raise QueueError(422, f"알 수 없는 처리 결과 코드입니다: {disposition[:40]}")
-    return _finish(engine, ticket_id, username,
-                   {"status": "resolved", "disposition": disposition, "resolved_at": utcnow(),
-                    "note": clean(note, 2000)}, "완료할", supervisor)
+    return _finish(
+        engine,
+        ticket_id,
+        username,
+        {"status": "resolved", "disposition": disposition, "resolved_at": utcnow(), "note": clean(note, 2000)},
+        "완료할",
+        supervisor,
+    )
 
 
-def return_to_bot(engine: Engine, ticket_id: str, username: str, note: str = "",
-                  supervisor: bool = False) -> Ticket:
-    return _finish(engine, ticket_id, username,
-                   {"status": "returned", "disposition": "returned_to_bot", "resolved_at": utcnow(),
-                    "note": clean(note, 2000)}, "챗봇으로 돌려보낼", supervisor)
+def return_to_bot(engine: Engine, ticket_id: str, username: str, note: str = "", supervisor: bool = False) -> Ticket:
+    return _finish(
+        engine,
+        ticket_id,
+        username,
+        {"status": "returned", "disposition": "returned_to_bot", "resolved_at": utcnow(), "note": clean(note, 2000)},
+        "챗봇으로 돌려보낼",
+        supervisor,
+    )
 
 
-def transfer(engine: Engine, ticket_id: str, username: str, department: str, note: str,
-             supervisor: bool = False) -> Ticket:
+def transfer(
+    engine: Engine, ticket_id: str, username: str, department: str, note: str, supervisor: bool = False
+) -> Ticket:
     """Back into the queue, for the department's counsellors, with the note on the record."""
     department = clean(department, 100).strip()
     if not department:
         raise QueueError(422, "이관할 부서를 입력해 주세요.")
-    ticket = _finish(engine, ticket_id, username,
-                     {"status": "queued", "department": department, "claimed_by": None,
-                      "claimed_at": None}, "이관할", supervisor)
-    add_turn(engine, ticket_id, "system", f"{username} 상담원이 {department}(으)로 이관했습니다. {clean(note, 500)}".strip())
+    ticket = _finish(
+        engine,
+        ticket_id,
+        username,
+        {"status": "queued", "department": department, "claimed_by": None, "claimed_at": None},
+        "이관할",
+        supervisor,
+    )
+    add_turn(
+        engine, ticket_id, "system", f"{username} 상담원이 {department}(으)로 이관했습니다. {clean(note, 500)}".strip()
+    )
     return load(engine, ticket.id)
 
 
@@ -157,7 +179,8 @@ def cancel_by_citizen(engine: Engine, conversation_id: str) -> Ticket | None:
         return None
     with session_scope(engine) as s:
         done = s.execute(
-            update(Ticket).where(Ticket.id == ticket.id, Ticket.status == "queued")
+            update(Ticket)
+            .where(Ticket.id == ticket.id, Ticket.status == "queued")
             .values(status="cancelled", resolved_at=utcnow(), updated_at=utcnow())
         ).rowcount
     return load(engine, ticket.id) if done == 1 else None
@@ -166,14 +189,22 @@ def cancel_by_citizen(engine: Engine, conversation_id: str) -> Ticket | None:
 def active_ticket(engine: Engine, conversation_id: str) -> Ticket | None:
     with session_scope(engine) as s:
         return s.scalar(
-            select(Ticket).where(Ticket.conversation_id == conversation_id, Ticket.kind == "chat",
-                                 Ticket.status.in_(ACTIVE))
-            .order_by(Ticket.created_at.desc()).limit(1)
+            select(Ticket)
+            .where(Ticket.conversation_id == conversation_id, Ticket.kind == "chat", Ticket.status.in_(ACTIVE))
+            .order_by(Ticket.created_at.desc())
+            .limit(1)
         )
 
 
-def add_turn(engine: Engine, ticket_id: str, sender: str, text: str, author: str | None = None,
-             channel: str = "", sealed: str | None = None) -> TranscriptTurn:
+def add_turn(
+    engine: Engine,
+    ticket_id: str,
+    sender: str,
+    text: str,
+    author: str | None = None,
+    channel: str = "",
+    sealed: str | None = None,
+) -> TranscriptTurn:
     """Append a turn. The text is stored masked; the original only sealed."""
     text = clean(text, MAX_STORED_CHARS)
     if sealed is None:
@@ -182,8 +213,9 @@ def add_turn(engine: Engine, ticket_id: str, sender: str, text: str, author: str
         if s.get(Ticket, ticket_id) is None:
             raise _not_found(ticket_id)
         seq = (s.scalar(select(func.max(TranscriptTurn.seq)).where(TranscriptTurn.ticket_id == ticket_id)) or 0) + 1
-        turn = TranscriptTurn(ticket_id=ticket_id, seq=seq, sender=sender, text=text, sealed=sealed,
-                              author=author, channel=channel)
+        turn = TranscriptTurn(
+            ticket_id=ticket_id, seq=seq, sender=sender, text=text, sealed=sealed, author=author, channel=channel
+        )
         s.add(turn)
         s.execute(update(Ticket).where(Ticket.id == ticket_id).values(updated_at=utcnow()))
     return turn
@@ -192,10 +224,14 @@ def add_turn(engine: Engine, ticket_id: str, sender: str, text: str, author: str
 def queued(engine: Engine, limit: int = 500) -> list[Ticket]:
     """Chat tickets waiting or in progress, oldest first."""
     with session_scope(engine) as s:
-        return list(s.scalars(
-            select(Ticket).where(Ticket.kind == "chat", Ticket.status.in_(ACTIVE))
-            .order_by(Ticket.created_at, Ticket.id).limit(limit)
-        ))
+        return list(
+            s.scalars(
+                select(Ticket)
+                .where(Ticket.kind == "chat", Ticket.status.in_(ACTIVE))
+                .order_by(Ticket.created_at, Ticket.id)
+                .limit(limit)
+            )
+        )
 
 
 def position(engine: Engine, ticket: Ticket) -> int | None:
@@ -214,17 +250,26 @@ def record_callback(engine: Engine, ticket_id: str, username: str, outcome: str,
     if outcome not in CALLBACK_OUTCOMES:
         raise QueueError(422, f"알 수 없는 통화 결과 코드입니다: {outcome[:40]}")
     now = utcnow()
-    values: dict = {"callback_attempts": Ticket.callback_attempts + 1, "updated_at": now,
-                    "disposition": outcome, "note": clean(note, 2000)}
+    values: dict = {
+        "callback_attempts": Ticket.callback_attempts + 1,
+        "updated_at": now,
+        "disposition": outcome,
+        "note": clean(note, 2000),
+    }
     if outcome not in CALLBACK_RETRY:
         values.update(status="resolved", resolved_at=now, claimed_by=username, claimed_at=now)
     with session_scope(engine) as s:
-        done = s.execute(update(Ticket).where(Ticket.id == ticket_id, Ticket.kind == "callback",
-                                              Ticket.status == "queued").values(**values)).rowcount
+        done = s.execute(
+            update(Ticket)
+            .where(Ticket.id == ticket_id, Ticket.kind == "callback", Ticket.status == "queued")
+            .values(**values)
+        ).rowcount
     if done != 1:
         load(engine, ticket_id)
         raise QueueError(409, "이미 처리된 콜백이거나 콜백 접수 건이 아닙니다.")
-    add_turn(engine, ticket_id, "system", f"{username}: 통화 결과 {CALLBACK_OUTCOMES[outcome]}. {clean(note, 500)}".strip())
+    add_turn(
+        engine, ticket_id, "system", f"{username}: 통화 결과 {CALLBACK_OUTCOMES[outcome]}. {clean(note, 500)}".strip()
+    )
     return load(engine, ticket_id)
 
 
@@ -241,7 +286,8 @@ def average_handle_s(engine: Engine, samples: int = 50) -> tuple[float | None, i
         rows = s.execute(
             select(Ticket.claimed_at, Ticket.resolved_at)
             .where(Ticket.kind == "chat", Ticket.resolved_at.is_not(None), Ticket.claimed_at.is_not(None))
-            .order_by(Ticket.resolved_at.desc()).limit(samples)
+            .order_by(Ticket.resolved_at.desc())
+            .limit(samples)
         ).all()
     spans = [(_aware(r) - _aware(c)).total_seconds() for c, r in rows]
     spans = [x for x in spans if x >= 0]
@@ -249,12 +295,18 @@ def average_handle_s(engine: Engine, samples: int = 50) -> tuple[float | None, i
 
 
 def estimate_wait(engine: Engine, ticket: Ticket, online: int, default_s: int, min_samples: int) -> WaitEstimate:
-    """Honest and simple: tickets ahead are shared by the counsellors online, each taking
-    the recent average handling time. With nobody online there is no estimate."""
     pos = position(engine, ticket)
     if pos is None:
         return WaitEstimate(None, None, online, 0)
     avg, n = average_handle_s(engine)
+    return wait_for_position(pos, online, avg, n, default_s, min_samples)
+
+
+def wait_for_position(
+    pos: int, online: int, avg: float | None, n: int, default_s: int, min_samples: int
+) -> WaitEstimate:
+    """Honest and simple: tickets ahead are shared by the counsellors online, each taking
+    the recent average handling time. With nobody online there is no estimate."""
     if avg is None or n < min_samples:
         avg, n = float(default_s), 0
     if online <= 0:
@@ -276,16 +328,23 @@ def stats(engine: Engine, day_start: datetime, day_end: datetime, levels: list[i
     with session_scope(engine) as s:
         waiting = list(s.scalars(select(Ticket.created_at).where(Ticket.kind == "chat", Ticket.status == "queued")))
         day = s.execute(
-            select(Ticket.created_at, Ticket.claimed_at, Ticket.status, Ticket.resolved_at)
-            .where(Ticket.kind == "chat", Ticket.created_at >= day_start, Ticket.created_at < day_end)
+            select(Ticket.created_at, Ticket.claimed_at, Ticket.status, Ticket.resolved_at).where(
+                Ticket.kind == "chat", Ticket.created_at >= day_start, Ticket.created_at < day_end
+            )
         ).all()
         handled_rows = s.execute(
             select(Ticket.claimed_by, func.count(Ticket.id))
-            .where(Ticket.kind == "chat", Ticket.status.in_(("resolved", "returned")),
-                   Ticket.resolved_at >= day_start, Ticket.resolved_at < day_end)
+            .where(
+                Ticket.kind == "chat",
+                Ticket.status.in_(("resolved", "returned")),
+                Ticket.resolved_at >= day_start,
+                Ticket.resolved_at < day_end,
+            )
             .group_by(Ticket.claimed_by)
         ).all()
-        callbacks_open = s.scalar(select(func.count(Ticket.id)).where(Ticket.kind == "callback", Ticket.status == "queued"))
+        callbacks_open = s.scalar(
+            select(func.count(Ticket.id)).where(Ticket.kind == "callback", Ticket.status == "queued")
+        )
     longest = max(((now - _aware(c)).total_seconds() for c in waiting), default=0.0)
     service: dict[str, float | None] = {}
     for level in levels:

@@ -1,0 +1,323 @@
+"""The counsellors' console API: login, live queue, claim, transcript with agent assist,
+replies, transfer, resolve, return to the bot, callbacks, supervisor figures."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request, Response, WebSocket, WebSocketDisconnect
+from fastapi.concurrency import run_in_threadpool
+
+from api import notify, views
+from api.auth_deps import COOKIE, principal, require, websocket_principal
+from api.schemas import CallbackOutcomeIn, LoginIn, ReplyIn, ResolveIn, ReturnIn, TransferIn, UserIn
+from api.state import AppState
+from minwon.auth import accounts
+from minwon.auth.accounts import AuthError, Principal
+from minwon.db.models import Ticket
+from minwon.handoff import queue, wording
+from minwon.handoff.hub import QUEUE_TOPIC, conversation_topic, ticket_topic
+
+router = APIRouter(prefix="/api/console", tags=["console"])
+STAFF = ("counsellor", "supervisor")
+
+
+def _state(request: Request | WebSocket) -> AppState:
+    return request.app.state.minwon
+
+
+def _queue_error(exc: queue.QueueError) -> HTTPException:
+    return HTTPException(exc.status, detail=exc.message)
+
+
+def _me(p: Principal) -> dict[str, Any]:
+    return {
+        "username": p.username,
+        "display_name": p.display_name,
+        "role": p.role,
+        "role_ko": accounts.ROLE_KO.get(p.role, p.role),
+        "department": p.department,
+        "csrf_token": p.csrf_token,
+    }
+
+
+@router.post("/login")
+def login(body: LoginIn, request: Request, response: Response) -> dict[str, Any]:
+    state = _state(request)
+    try:
+        token, p = accounts.login(state.engine, state.settings.auth, state.throttle, body.username, body.password)
+    except AuthError as exc:
+        raise HTTPException(exc.status, detail=exc.message) from exc
+    response.set_cookie(
+        COOKIE,
+        token,
+        httponly=True,
+        samesite="strict",
+        secure=state.settings.auth.cookie_secure,
+        max_age=state.settings.auth.session_ttl_s,
+        path="/",
+    )
+    return _me(p)
+
+
+@router.post("/logout")
+def logout(request: Request, response: Response, p: Principal = Depends(principal)) -> dict[str, bool]:
+    accounts.logout(_state(request).engine, request.cookies.get(COOKIE))
+    response.delete_cookie(COOKIE, path="/")
+    return {"ok": True}
+
+
+@router.get("/me")
+def me(p: Principal = Depends(principal)) -> dict[str, Any]:
+    return _me(p)
+
+
+@router.get("/meta")
+def meta(p: Principal = Depends(principal)) -> dict[str, Any]:
+    return {
+        "dispositions": queue.DISPOSITIONS,
+        "callback_outcomes": queue.CALLBACK_OUTCOMES,
+        "reasons": views.REASON_KO,
+        "channels": views.CHANNEL_KO,
+    }
+
+
+@router.get("/queue")
+def list_queue(request: Request, p: Principal = Depends(require(*STAFF))) -> dict[str, Any]:
+    state = _state(request)
+    tickets = queue.queued(state.engine)
+    return {"tickets": [views.summary(t, queue.position(state.engine, t)) for t in tickets]}
+
+
+@router.get("/tickets/{ticket_id}")
+def read_ticket(ticket_id: str, request: Request, p: Principal = Depends(require(*STAFF))) -> dict[str, Any]:
+    state = _state(request)
+    try:
+        t = queue.load(state.engine, ticket_id[:64])
+    except queue.QueueError as exc:
+        raise _queue_error(exc) from exc
+    return views.detail(t, queue.position(state.engine, t))
+
+
+def _changed(state: AppState, t: Ticket) -> dict[str, Any]:
+    notify.ticket_changed(state, t)
+    return views.detail(t, queue.position(state.engine, t))
+
+
+@router.post("/tickets/{ticket_id}/claim")
+def claim(ticket_id: str, request: Request, p: Principal = Depends(require(*STAFF))) -> dict[str, Any]:
+    state = _state(request)
+    try:
+        t = queue.claim(state.engine, ticket_id[:64], p.username)
+    except queue.QueueError as exc:
+        raise _queue_error(exc) from exc
+    notify.citizen(state, t, text=wording.claimed_text(p.display_name))
+    return _changed(state, t)
+
+
+@router.post("/claim-next")
+def claim_next(request: Request, p: Principal = Depends(require(*STAFF))) -> dict[str, Any]:
+    state = _state(request)
+    try:
+        t = queue.claim_next(state.engine, p.username)
+    except queue.QueueError as exc:
+        raise _queue_error(exc) from exc
+    if t is None:
+        raise HTTPException(404, detail="대기 중인 상담이 없습니다.")
+    notify.citizen(state, t, text=wording.claimed_text(p.display_name))
+    return _changed(state, t)
+
+
+@router.post("/tickets/{ticket_id}/reply")
+async def reply(
+    ticket_id: str, body: ReplyIn, request: Request, p: Principal = Depends(require(*STAFF))
+) -> dict[str, Any]:
+    """A counsellor's message to the citizen: stored on the ticket, recorded in Rasa's
+    tracker as a bot utterance, pushed to the citizen's channel."""
+    state = _state(request)
+    try:
+        t = await run_in_threadpool(queue.load, state.engine, ticket_id[:64])
+    except queue.QueueError as exc:
+        raise _queue_error(exc) from exc
+    if t.status != "claimed":
+        raise HTTPException(409, detail=f"답장할 수 없는 상태입니다 (현재: {queue.STATUS_KO.get(t.status, t.status)}).")
+    if t.claimed_by != p.username:
+        raise HTTPException(403, detail=f"{t.claimed_by} 상담원이 맡은 건입니다.")
+    if not body.text.strip():
+        raise HTTPException(422, detail="보낼 내용을 입력해 주세요.")
+    turn = await run_in_threadpool(queue.add_turn, state.engine, t.id, "agent", body.text, p.username, t.channel)
+    notify.turn_added(state, t, turn)
+    state.hub.publish(
+        conversation_topic(t.conversation_id),
+        {
+            "type": "agent_message",
+            "id": turn.id,
+            "text": body.text,
+            "author": p.display_name,
+        },
+    )
+    # Rasa's copy is masked like every stored copy; the record there is for the dialogue.
+    state.rasa.later(state.rasa.agent_said(t.conversation_id, turn.text, p.username))
+    return {"ok": True, "turn": views.turn(turn, True)}
+
+
+@router.post("/tickets/{ticket_id}/typing")
+def typing(ticket_id: str, request: Request, p: Principal = Depends(require(*STAFF))) -> dict[str, bool]:
+    state = _state(request)
+    try:
+        t = queue.load(state.engine, ticket_id[:64])
+    except queue.QueueError as exc:
+        raise _queue_error(exc) from exc
+    if t.status == "claimed" and t.claimed_by == p.username:
+        state.hub.publish(conversation_topic(t.conversation_id), {"type": "typing", "who": "agent"})
+    return {"ok": True}
+
+
+@router.post("/tickets/{ticket_id}/transfer")
+def transfer(
+    ticket_id: str, body: TransferIn, request: Request, p: Principal = Depends(require(*STAFF))
+) -> dict[str, Any]:
+    state = _state(request)
+    try:
+        t = queue.transfer(
+            state.engine, ticket_id[:64], p.username, body.department, body.note, supervisor=p.can("supervisor")
+        )
+    except queue.QueueError as exc:
+        raise _queue_error(exc) from exc
+    notify.citizen(state, t, text=wording.transferred_text(t.department))
+    return _changed(state, t)
+
+
+@router.post("/tickets/{ticket_id}/resolve")
+async def resolve(
+    ticket_id: str, body: ResolveIn, request: Request, p: Principal = Depends(require(*STAFF))
+) -> dict[str, Any]:
+    state = _state(request)
+    try:
+        t = await run_in_threadpool(
+            queue.resolve, state.engine, ticket_id[:64], p.username, body.disposition, body.note, p.can("supervisor")
+        )
+    except queue.QueueError as exc:
+        raise _queue_error(exc) from exc
+    notify.citizen(state, t, text=wording.RESOLVED_TEXT)
+    state.rasa.later(state.rasa.resume(t.conversation_id, wording.RESOLVED_TEXT))
+    return _changed(state, t)
+
+
+@router.post("/tickets/{ticket_id}/return")
+async def return_to_bot(
+    ticket_id: str, body: ReturnIn, request: Request, p: Principal = Depends(require(*STAFF))
+) -> dict[str, Any]:
+    state = _state(request)
+    try:
+        t = await run_in_threadpool(
+            queue.return_to_bot, state.engine, ticket_id[:64], p.username, body.note, p.can("supervisor")
+        )
+    except queue.QueueError as exc:
+        raise _queue_error(exc) from exc
+    notify.citizen(state, t, text=wording.RETURNED_TEXT)
+    state.rasa.later(state.rasa.resume(t.conversation_id, wording.RETURNED_TEXT))
+    return _changed(state, t)
+
+
+@router.get("/callbacks")
+def list_callbacks(request: Request, done: bool = False, p: Principal = Depends(require(*STAFF))) -> dict[str, Any]:
+    state = _state(request)
+    return {"callbacks": [views.detail(t) for t in _with_messages(state, queue.callbacks(state.engine, done))]}
+
+
+def _with_messages(state: AppState, tickets: list[Ticket]) -> list[Ticket]:
+    return [queue.load(state.engine, t.id) for t in tickets]
+
+
+@router.post("/callbacks/{ticket_id}/outcome")
+def callback_outcome(
+    ticket_id: str, body: CallbackOutcomeIn, request: Request, p: Principal = Depends(require(*STAFF))
+) -> dict[str, Any]:
+    state = _state(request)
+    try:
+        t = queue.record_callback(state.engine, ticket_id[:64], p.username, body.outcome, body.note)
+    except queue.QueueError as exc:
+        raise _queue_error(exc) from exc
+    state.hub.publish(QUEUE_TOPIC, {"type": "callback", "ticket": views.summary(t)})
+    return views.detail(t)
+
+
+@router.get("/stats")
+def stats(request: Request, day: str | None = None, p: Principal = Depends(require("supervisor"))) -> dict[str, Any]:
+    state = _state(request)
+    now = state.hours.availability().now
+    if day:
+        try:
+            now = datetime.fromisoformat(day).replace(tzinfo=now.tzinfo, hour=12)
+        except ValueError as exc:
+            raise HTTPException(422, detail="날짜는 YYYY-MM-DD 형식으로 주세요.") from exc
+    start, end = queue.day_bounds(now)
+    out = queue.stats(state.engine, start, end, state.settings.handoff.service_levels_s)
+    out["counsellors_online"] = state.hub.counsellors_online()
+    return out
+
+
+@router.post("/users", status_code=201)
+def add_user(body: UserIn, request: Request, p: Principal = Depends(require("admin"))) -> dict[str, Any]:
+    try:
+        u = accounts.create_user(
+            _state(request).engine, body.username, body.password, body.role, body.display_name, body.department
+        )
+    except AuthError as exc:
+        raise HTTPException(exc.status, detail=exc.message) from exc
+    return {"username": u.username, "role": u.role, "display_name": u.display_name}
+
+
+@router.get("/users")
+def users(request: Request, p: Principal = Depends(require("admin"))) -> dict[str, Any]:
+    return {
+        "users": [
+            {
+                "username": u.username,
+                "role": u.role,
+                "display_name": u.display_name,
+                "department": u.department,
+                "active": u.active,
+            }
+            for u in accounts.list_users(_state(request).engine)
+        ]
+    }
+
+
+@router.websocket("/ws")
+async def console_ws(ws: WebSocket) -> None:
+    """Pushes every queue change and, for tickets the console opens (``{"watch": id}``),
+    new turns and citizen typing."""
+    state = _state(ws)
+    p = await run_in_threadpool(websocket_principal, ws)
+    if p is None or not p.can(*STAFF):
+        await ws.close(code=4401)
+        return
+    await ws.accept()
+    sub = state.hub.subscribe(QUEUE_TOPIC)
+    state.hub.online[p.username] += 1
+    notify_waiting = asyncio.get_running_loop().run_in_executor(None, notify.waiting_moved, state)
+
+    async def pump() -> None:
+        async for event in sub:
+            await ws.send_json(event)
+
+    pusher = asyncio.create_task(pump())
+    try:
+        await ws.send_json({"type": "hello", "user": p.username})
+        while True:
+            msg = await ws.receive_json()
+            watch = msg.get("watch") if isinstance(msg, dict) else None
+            if isinstance(watch, str) and len(watch) <= 64:
+                sub.add(ticket_topic(watch))
+    except (WebSocketDisconnect, ValueError):
+        pass
+    finally:
+        pusher.cancel()
+        sub.close()
+        state.hub.online[p.username] -= 1
+        await notify_waiting
+        await asyncio.get_running_loop().run_in_executor(None, notify.waiting_moved, state)
