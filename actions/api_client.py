@@ -54,6 +54,15 @@ async def get_entry(entry_id: str) -> Dict[str, Any]:
     return await _request("GET", f"/api/knowledge/entries/{entry_id}")
 
 
+async def availability(text: str) -> Dict[str, Any]:
+    """Counsellors' hours now; when the API is down, assume open so the ticket is spooled."""
+    try:
+        return await _request("GET", "/api/handoff/availability", params={"text": text[:2000]})
+    except ApiUnavailable as exc:
+        log.warning("availability unknown (%s): assuming open", exc)
+        return {"open": True, "unknown": True}
+
+
 async def create_ticket(ticket: Dict[str, Any]) -> Dict[str, Any]:
     """Create a ticket; on failure write it to the spool and report it as spooled."""
     ticket.setdefault("dedup_key", uuid.uuid4().hex)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import api_client, messages
@@ -113,6 +113,9 @@ class ActionAffirm(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
+        if tracker.get_slot("callback_offered"):
+            # "네" to the out-of-hours callback offer.
+            return [SlotSet("callback_offered", False), FollowupAction("callback_form")]
         pending = tracker.get_slot("pending_choices") or []
         if len(pending) == 1:
             try:
@@ -133,6 +136,9 @@ class ActionDeny(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
+        if tracker.get_slot("callback_offered"):
+            dispatcher.utter_message(text=messages.CALLBACK_DECLINED)
+            return [SlotSet("callback_offered", False)]
         if tracker.get_slot("pending_choices"):
             return [SlotSet("pending_choices", None), *await hand_off(dispatcher, tracker, "no_match")]
         dispatcher.utter_message(response=messages.NOTHING_PENDING_NO)

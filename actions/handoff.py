@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import api_client, messages
@@ -23,6 +23,13 @@ async def hand_off(
     department: str = "",
     entry_id: str | None = None,
 ) -> List[EventType]:
+    avail = await api_client.availability(" ".join(t["text"] for t in build(tracker)[-6:] if t["sender"] == "user"))
+    if not avail.get("open", True):
+        # Nobody to take the chat now: say when they are back, offer a callback, and the
+        # duty officer when it sounds urgent.
+        dispatcher.utter_message(text=messages.closed_text(reason, avail), buttons=messages.CALLBACK_BUTTONS)
+        return [SlotSet("callback_offered", True), SlotSet("callback_reason", reason),
+                SlotSet("pending_choices", None)]
     transcript = build(tracker)
     # Include what the bot is saying in this very turn, so the record is whole.
     transcript += [{"sender": "bot", "text": m.get("text") or "", "channel": ""}
@@ -43,7 +50,12 @@ async def hand_off(
         }
     )
     dispatcher.utter_message(text=messages.handoff_text(reason, ticket))
-    return [SlotSet("handoff_ticket", ticket.get("id")), SlotSet("pending_choices", None)]
+    events: List[EventType] = [SlotSet("handoff_ticket", ticket.get("id")), SlotSet("pending_choices", None)]
+    if ticket.get("id"):
+        # Until a counsellor closes the ticket or hands it back, Rasa only records; our
+        # channels bring the citizen's messages to the console.
+        events.append(ConversationPaused())
+    return events
 
 
 class ActionHandoff(Action):

@@ -51,12 +51,49 @@ def handoff_text(reason: str, ticket: Dict[str, Any]) -> str:
             f"{lead} 상담원에게 연결을 요청했습니다. 지금 접수 시스템이 잠시 느려 조금 늦어질 수 있습니다. "
             f"급하시면 예시시 콜센터({CITY_CALL_CENTRE})로 전화해 주세요."
         )
-    position: int | None = ticket.get("position")
-    place = f" 현재 대기 순서는 {position}번째입니다." if position else ""
+    wait = ticket.get("wait_text") or ""
     return (
         f"{lead} 상담원에게 연결해 드리겠습니다. 지금까지 나눈 대화는 상담원에게 그대로 전달되니 "
-        f"같은 내용을 다시 설명하지 않으셔도 됩니다.{place}"
+        f"같은 내용을 다시 설명하지 않으셔도 됩니다. {wait} 기다리지 않으시려면 '취소'라고 적어 주세요."
+    ).replace("  ", " ")
+
+
+CALLBACK_BUTTONS = [
+    {"title": "전화 상담 예약", "payload": "/request_callback"},
+    {"title": "괜찮습니다", "payload": "/deny"},
+]
+
+
+def closed_text(reason: str, avail: Dict[str, Any]) -> str:
+    lead = HANDOFF_REASON_TEXT.get(reason, "정확한 안내를 위해")
+    why = avail.get("closed_reason") or "업무 시간 외"
+    back = avail.get("reopen_text") or "다음 근무일 오전"
+    text = (
+        f"{lead} 상담원 연결이 필요하지만, 지금은 상담원 근무 시간이 아닙니다({why}). "
+        f"상담원은 {back}부터 상담합니다. 전화로 연락받기를 원하시면 '전화 상담 예약'을 눌러 주세요."
     )
+    if avail.get("urgent"):
+        text += f" 급한 일이시면 당직실({avail.get('duty_officer_phone')})로 바로 전화해 주세요."
+    return text
+
+
+def callback_done_text(phone_masked: str, preferred: str, ticket: Dict[str, Any]) -> str:
+    if ticket.get("spooled") or not ticket.get("id"):
+        return (f"전화 상담 예약을 받았습니다. 접수 시스템이 잠시 느려 확인이 늦어질 수 있습니다. "
+                f"급하시면 예시시 콜센터({CITY_CALL_CENTRE})로 전화해 주세요.")
+    return (f"전화 상담 예약을 접수했습니다. 상담원이 근무 시간에 {phone_masked} 번호로 연락드리겠습니다 "
+            f"(희망 시간: {preferred}). 더 궁금하신 점이 있으면 적어 주세요.")
+
+
+CALLBACK_CANCELLED = "전화 상담 예약을 취소했습니다. 더 궁금하신 점이 있으면 적어 주세요."
+CALLBACK_NO_CONSENT = (
+    "동의하지 않으시면 전화 상담 예약을 할 수 없습니다. 평일 근무 시간에 '상담원 연결'이라고 적어 주시거나 "
+    f"예시시 콜센터({CITY_CALL_CENTRE})로 전화해 주세요."
+)
+CALLBACK_BAD_PHONE = (
+    "전화번호를 확인하지 못했습니다. 숫자로 다시 적어 주세요. (예: 010-1234-5678) 그만두시려면 '취소'라고 적어 주세요."
+)
+CALLBACK_DECLINED = "알겠습니다. 다른 궁금하신 점이 있으면 적어 주세요."
 
 
 def api_down_text() -> str:

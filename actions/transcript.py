@@ -26,6 +26,8 @@ def build(tracker: Tracker) -> List[Dict[str, Any]]:
                 "confidence": intent.get("confidence"),
                 "candidates": [],
                 "channel": event.get("input_channel") or "",
+                # The channel sealed the original when it had personal data in it.
+                "sealed": (event.get("metadata") or {}).get("sealed"),
             }
             turns.append(last_user)
         elif kind == "bot":

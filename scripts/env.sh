@@ -16,3 +16,14 @@ RASA_PY="$MINWON_ROOT/.venv/rasa/bin/python"
 SVC_PY="$MINWON_ROOT/.venv/svc/bin/python"
 RASA_BIN="$MINWON_ROOT/.venv/rasa/bin/rasa"
 export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
+# Key that seals personal data (see minwon/sealing.py) and the token of Rasa's HTTP API;
+# both generated once into var/ unless the deployment sets them.
+export MINWON_DATA_KEY_FILE=${MINWON_DATA_KEY_FILE:-$MINWON_ROOT/var/data.key}
+if [ -z "${MINWON_RASA_TOKEN:-}" ]; then
+  mkdir -p "$MINWON_ROOT/var"
+  [ -s "$MINWON_ROOT/var/rasa_token" ] || (umask 077; head -c 24 /dev/urandom | base64 | tr -d '/+=' > "$MINWON_ROOT/var/rasa_token")
+  MINWON_RASA_TOKEN=$(cat "$MINWON_ROOT/var/rasa_token")
+fi
+export MINWON_RASA_TOKEN
+export MINWON_HANDOFF__RASA_TOKEN=${MINWON_HANDOFF__RASA_TOKEN:-$MINWON_RASA_TOKEN}
+export MINWON_RASA_URL=${MINWON_RASA_URL:-http://127.0.0.1:$MINWON_RASA_PORT}

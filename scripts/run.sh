@@ -24,10 +24,11 @@ wait_http() {  # url name seconds
   echo "[run] $2 did not come up at $1; see var/log/" >&2; exit 1
 }
 
+"$SVC_PY" -m minwon.sealing init >/dev/null
 "$SVC_PY" -m api > var/log/api.log 2>&1 & pids+=($!)
 wait_http "http://127.0.0.1:$MINWON_API_PORT/health" "API" 180
 "$RASA_BIN" run actions --actions actions --port "$MINWON_ACTION_PORT" > var/log/actions.log 2>&1 & pids+=($!)
-"$RASA_BIN" run --enable-api --cors "*" --port "$MINWON_RASA_PORT" --model "$MINWON_MODELS_DIR" \
+"$RASA_BIN" run --enable-api --auth-token "$MINWON_RASA_TOKEN" --cors "*" --port "$MINWON_RASA_PORT" --model "$MINWON_MODELS_DIR" \
   --endpoints endpoints.yml --credentials credentials.yml > var/log/rasa.log 2>&1 & pids+=($!)
 wait_http "http://127.0.0.1:$MINWON_ACTION_PORT/health" "action server" 120
 wait_http "http://127.0.0.1:$MINWON_RASA_PORT/status" "Rasa" 300
@@ -37,6 +38,8 @@ minwon is running (logs in var/log/):
   Rasa            http://127.0.0.1:$MINWON_RASA_PORT   REST: POST /webhooks/rest/webhook {"sender":"me","message":"여권 재발급 준비물"}
   action server   http://127.0.0.1:$MINWON_ACTION_PORT
   web services    http://127.0.0.1:$MINWON_API_PORT    (API docs: /docs)
+  counsellor console  http://127.0.0.1:$MINWON_API_PORT/console/
+$(if [ -f var/admin_password.txt ]; then echo "    first login: admin / $(cat var/admin_password.txt)  (var/admin_password.txt; add users: make user)"; fi)
 Chat in the terminal:  make shell      Stop: Ctrl-C
 TXT
 wait -n "${pids[@]}"

@@ -12,10 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parent.parent
 RASA_BIN = ROOT / ".venv" / "rasa" / "bin" / "rasa"
 SVC_PY = ROOT / ".venv" / "svc" / "bin" / "python"
+RASA_TOKEN = "test-rasa-token"
+ADMIN_PASSWORD = "admin-test-pw-1"
 
 
 def free_port() -> int:
@@ -47,6 +50,7 @@ class Stack:
     rasa_port: int = field(default_factory=free_port)
     action_port: int = field(default_factory=free_port)
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
+    data_key: str = field(default_factory=lambda: Fernet.generate_key().decode("ascii"))
 
     @property
     def api_url(self) -> str:
@@ -77,8 +81,16 @@ class Stack:
                 ),
                 "MINWON_SPOOL_DIR": str(self.workdir / "spool"),
                 "MINWON_MODELS_DIR": str(self.workdir / "models"),
+                "MINWON_RASA_URL": self.rasa_url,
+                "MINWON_DATA_KEY": self.data_key,
+                "MINWON_RASA_TOKEN": RASA_TOKEN,
+                "MINWON_HANDOFF__RASA_TOKEN": RASA_TOKEN,
+                "MINWON_AUTH__ADMIN_PASSWORD": ADMIN_PASSWORD,
+                # Counsellors "at work" unless a test says otherwise.
+                "MINWON_HANDOFF__HOURS__FORCE": "open",
             }
         )
+        env.update(self.env)
         return env
 
     def log(self, name: str) -> Path:
@@ -112,7 +124,7 @@ class Stack:
 
     def start_rasa(self, model: Path, endpoints: str = "endpoints.yml") -> None:
         proc = self._spawn("rasa", [str(RASA_BIN), "run", "--enable-api", "--port", str(self.rasa_port),
-                                    "--model", str(model), "--endpoints", endpoints,
+                                    "--auth-token", RASA_TOKEN, "--model", str(model), "--endpoints", endpoints,
                                     "--credentials", "credentials.yml"])
         wait_http(f"{self.rasa_url}/", 300, proc, self.log("rasa"))
 
@@ -140,6 +152,22 @@ class Stack:
                        json={"sender": sender, "message": message}, timeout=timeout)
         r.raise_for_status()
         return r.json()
+
+    # -- the counsellors' console ---------------------------------------------------------
+    def console(self, username: str = "admin", password: str = ADMIN_PASSWORD) -> httpx.Client:
+        """A logged-in console client; unsafe requests carry the CSRF token."""
+        client = httpx.Client(base_url=self.api_url, timeout=30)
+        r = client.post("/api/console/login", json={"username": username, "password": password})
+        r.raise_for_status()
+        client.headers["X-CSRF-Token"] = r.json()["csrf_token"]
+        return client
+
+    def add_user(self, username: str, role: str = "counsellor", password: str = "counsellor-pw-1") -> str:
+        with self.console() as admin:
+            r = admin.post("/api/console/users", json={"username": username, "password": password, "role": role,
+                                                       "display_name": username})
+            assert r.status_code in (201, 409), r.text
+        return password
 
     @staticmethod
     def texts(replies: list[dict]) -> str:

@@ -22,6 +22,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels import handoff_relay
+from minwon.privacy import mask_and_seal
+
 logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 256 * 1024
@@ -112,15 +115,27 @@ class KoreanRestInput(RestInput):
             if not any(ch.isalnum() for ch in text):
                 # Nothing to understand (empty, spaces, only emoji or punctuation).
                 return response.json([{"recipient_id": sender, "text": EMPTY_REPLY}])
+            # Rasa (tracker store, logs) only ever sees the masked text; the original, if
+            # masking changed it, travels sealed for the counsellor's view.
+            masked, sealed = mask_and_seal(text)
+            metadata = dict(data["metadata"] or {})
+            metadata.pop("sealed", None)  # only we seal
+            if sealed:
+                metadata["sealed"] = sealed
+            channel = data["input_channel"] or self.name()
             collector = CollectingOutputChannel()
             try:
-                await on_new_message(
-                    UserMessage(
-                        text, collector, sender,
-                        input_channel=data["input_channel"] or self.name(),
-                        metadata=data["metadata"],
-                    )
-                )
+                await on_new_message(UserMessage(masked, collector, sender, input_channel=channel, metadata=metadata))
+                if not collector.messages and await handoff_relay.is_paused(request.app.ctx.agent, sender):
+                    # With a counsellor: Rasa logged the turn; the console needs it too.
+                    result = await handoff_relay.relay(sender, masked, channel, sealed)
+                    if result is not None and not result.get("handled"):
+                        # The handoff ended while the resume was on its way: the bot answers.
+                        await handoff_relay.resume(request.app.ctx.agent, sender)
+                        await on_new_message(UserMessage(masked, collector, sender, input_channel=channel,
+                                                         metadata=metadata))
+                    else:
+                        collector.messages.extend(handoff_relay.relay_replies(sender, result))
             except CancelledError:
                 logger.error("rest: message handling timed out for %s", sender)
             except Exception:  # the citizen gets a polite reply; the log gets the details

@@ -1,0 +1,70 @@
+"""Messages of a conversation that is with a counsellor (Rasa has paused it) go to our
+API, which shows them in the counsellor's console. Used by our input channels."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from typing import Any, Dict
+
+import aiohttp
+
+logger = logging.getLogger(__name__)
+
+API_URL = os.environ.get("MINWON_API_URL", "http://127.0.0.1:8000").rstrip("/")
+_session: aiohttp.ClientSession | None = None
+
+
+def _client() -> aiohttp.ClientSession:
+    global _session
+    if _session is None or _session.closed:
+        _session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5))
+    return _session
+
+
+async def is_paused(agent: Any, sender: str) -> bool:
+    tracker = await agent.tracker_store.retrieve(sender)
+    return bool(tracker is not None and tracker.is_paused())
+
+
+async def resume(agent: Any, sender: str) -> None:
+    from rasa.shared.core.events import ConversationResumed
+
+    tracker = await agent.tracker_store.retrieve(sender)
+    if tracker is not None and tracker.is_paused():
+        tracker.update(ConversationResumed())
+        await agent.tracker_store.save(tracker)
+
+
+async def relay(sender: str, text: str, channel: str, sealed: str | None) -> Dict[str, Any] | None:
+    """Hand the message to the counsellor side; None when the API could not take it."""
+    url = f"{API_URL}/api/conversations/{sender}/messages"
+    for attempt in range(3):
+        try:
+            async with _client().post(url, json={"text": text, "channel": channel, "sealed": sealed}) as resp:
+                if resp.status < 300:
+                    return await resp.json()
+                logger.warning("handoff relay for %s: HTTP %s", sender, resp.status)
+                if resp.status < 500:
+                    return None
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            logger.warning("handoff relay for %s failed: %r", sender, exc)
+        await asyncio.sleep(0.2 * (attempt + 1))
+    return None
+
+
+WAITING_TEXT = "상담원에게 전달했습니다. 답변이 오면 바로 알려 드리겠습니다."
+RELAY_FAILED_TEXT = (
+    "죄송합니다. 지금 메시지를 상담원에게 전달하지 못했습니다. 잠시 후 다시 적어 주세요. "
+    "상담원 연결을 그만두시려면 '취소'라고 적어 주세요."
+)
+
+
+def relay_replies(sender: str, result: Dict[str, Any] | None) -> list:
+    """What the REST client gets back for a message sent while with a counsellor."""
+    if result is None:
+        return [{"recipient_id": sender, "text": RELAY_FAILED_TEXT}]
+    if result.get("cancelled"):
+        return [{"recipient_id": sender, "text": result.get("reply") or ""}]
+    return [{"recipient_id": sender, "custom": {"handoff": result.get("state") or {}}}]
