@@ -42,6 +42,13 @@ def wait_http(url: str, seconds: float, proc: subprocess.Popen | None = None, lo
     raise TimeoutError(f"{url} did not come up in {seconds}s")
 
 
+class _ConsoleClient(httpx.Client):
+    """Already open (it logged in) when a ``with`` block takes it."""
+
+    def __enter__(self) -> _ConsoleClient:
+        return self
+
+
 @dataclass
 class Stack:
     workdir: Path
@@ -156,7 +163,7 @@ class Stack:
     # -- the counsellors' console ---------------------------------------------------------
     def console(self, username: str = "admin", password: str = ADMIN_PASSWORD) -> httpx.Client:
         """A logged-in console client; unsafe requests carry the CSRF token."""
-        client = httpx.Client(base_url=self.api_url, timeout=30)
+        client = _ConsoleClient(base_url=self.api_url, timeout=30)
         r = client.post("/api/console/login", json={"username": username, "password": password})
         r.raise_for_status()
         client.headers["X-CSRF-Token"] = r.json()["csrf_token"]

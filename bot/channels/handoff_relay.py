@@ -29,11 +29,13 @@ async def is_paused(agent: Any, sender: str) -> bool:
 
 
 async def resume(agent: Any, sender: str) -> None:
-    from rasa.shared.core.events import ConversationResumed
+    from rasa.shared.core.constants import ACTION_LISTEN_NAME
+    from rasa.shared.core.events import ActionExecuted, ConversationResumed
 
     tracker = await agent.tracker_store.retrieve(sender)
     if tracker is not None and tracker.is_paused():
         tracker.update(ConversationResumed())
+        tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
         await agent.tracker_store.save(tracker)
 
 

@@ -45,6 +45,9 @@ class RasaBridge:
         events: list[dict[str, Any]] = [{"event": "resume"}]
         if text:
             events.append({"event": "bot", "text": text, "metadata": {"sender": "system"}})
+        # The pause stopped Rasa before its action_listen; without one, the next message
+        # would not match the rules (they expect a listening bot).
+        events.append({"event": "action", "name": "action_listen"})
         return await self.append(conversation_id, events)
 
     async def send_message(self, conversation_id: str, text: str, channel: str,
