@@ -70,13 +70,23 @@ def test_counsellor_claims_reads_replies_and_returns_the_conversation_to_the_bot
         assert claimed.status_code == 200 and claimed.json()["claimed_by"] == "kim", claimed.text
         assert _state(stack, cid)["status"] == "claimed"
 
-        reply = kim.post(f"/api/console/tickets/{ticket_id}/reply", json={"text": "안녕하세요, 상담원 김민원입니다. 무엇을 도와드릴까요?"})
+        reply = kim.post(
+            f"/api/console/tickets/{ticket_id}/reply",
+            json={"text": "안녕하세요, 상담원 김민원입니다. 무엇을 도와드릴까요?"},
+        )
         assert reply.status_code == 200, reply.text
         events = httpx.get(f"{stack.api_url}/api/conversations/{cid}/events", params={"after": 0}, timeout=10).json()
-        assert [e["text"] for e in events["events"]] == ["안녕하세요, 상담원 김민원입니다. 무엇을 도와드릴까요?"], events
+        assert [e["text"] for e in events["events"]] == ["안녕하세요, 상담원 김민원입니다. 무엇을 도와드릴까요?"], (
+            events
+        )
         # The counsellor's words are part of Rasa's record too, as a bot utterance.
-        _wait(lambda: any(e["event"] == "bot" and (e.get("metadata") or {}).get("sender") == "agent"
-                          for e in _tracker(stack, cid)["events"]), what="agent turn in the Rasa tracker")
+        _wait(
+            lambda: any(
+                e["event"] == "bot" and (e.get("metadata") or {}).get("sender") == "agent"
+                for e in _tracker(stack, cid)["events"]
+            ),
+            what="agent turn in the Rasa tracker",
+        )
 
         stack.say(cid, "여권 사진 규격도 알려주세요")
         ticket = kim.get(f"/api/console/tickets/{ticket_id}").json()
@@ -107,8 +117,9 @@ def test_resolving_closes_the_ticket_and_resumes_the_bot(stack):
         assert admin.post(f"/api/console/tickets/{ticket_id}/claim").status_code == 200
         bad = admin.post(f"/api/console/tickets/{ticket_id}/resolve", json={"disposition": "nonsense"})
         assert bad.status_code == 422 and "처리 결과" in bad.json()["detail"]
-        done = admin.post(f"/api/console/tickets/{ticket_id}/resolve",
-                          json={"disposition": "answered", "note": "여권 준비물 안내"})
+        done = admin.post(
+            f"/api/console/tickets/{ticket_id}/resolve", json={"disposition": "answered", "note": "여권 준비물 안내"}
+        )
         assert done.status_code == 200 and done.json()["status"] == "resolved"
         again = admin.post(f"/api/console/tickets/{ticket_id}/reply", json={"text": "추가 안내"})
         assert again.status_code == 409 and "완료" in again.json()["detail"]
@@ -120,7 +131,10 @@ def test_transfer_puts_the_ticket_back_in_the_queue_for_the_department(stack):
     ticket_id = _hand_off(stack, cid)
     with stack.console() as admin:
         admin.post(f"/api/console/tickets/{ticket_id}/claim").raise_for_status()
-        moved = admin.post(f"/api/console/tickets/{ticket_id}/transfer", json={"department": "여권민원과", "note": "발급 이력 확인 필요"})
+        moved = admin.post(
+            f"/api/console/tickets/{ticket_id}/transfer",
+            json={"department": "여권민원과", "note": "발급 이력 확인 필요"},
+        )
         assert moved.status_code == 200, moved.text
         body = moved.json()
         assert body["status"] == "queued" and body["department"] == "여권민원과" and body["claimed_by"] is None
@@ -209,8 +223,11 @@ def test_bad_requests_get_clear_errors_and_change_nothing(stack):
         assert admin.post(f"/api/console/tickets/{ticket_id}/reply", json={"text": html}).status_code == 200
         # Stored and returned as text: rendering it safely is the page's job (browser test).
         assert admin.get(f"/api/console/tickets/{ticket_id}").json()["transcript"][-1]["text"] == html
-        bad_json = admin.post(f"/api/console/tickets/{ticket_id}/reply", content=b"{not json",
-                              headers={"Content-Type": "application/json"})
+        bad_json = admin.post(
+            f"/api/console/tickets/{ticket_id}/reply",
+            content=b"{not json",
+            headers={"Content-Type": "application/json"},
+        )
         assert bad_json.status_code == 422
         assert admin.post(f"/api/console/tickets/{ticket_id}/transfer", json={"department": "   "}).status_code == 422
         # A counsellor may not act on someone else's ticket.
@@ -270,11 +287,15 @@ def test_out_of_hours_offers_a_callback_with_consent(stack):
             cb = mine[0]
             assert cb["callback_phone_full"] == "010-2468-1357" and cb["callback_phone"] == "010-****-1357"
             assert cb["preferred_time"] == "오후 (1~6시)"
-            out = admin.post(f"/api/console/callbacks/{cb['id']}/outcome", json={"outcome": "no_answer", "note": "부재"})
+            out = admin.post(
+                f"/api/console/callbacks/{cb['id']}/outcome", json={"outcome": "no_answer", "note": "부재"}
+            )
             assert out.status_code == 200 and out.json()["status"] == "queued" and out.json()["callback_attempts"] == 1
             out = admin.post(f"/api/console/callbacks/{cb['id']}/outcome", json={"outcome": "reached"})
             assert out.json()["status"] == "resolved"
-            assert admin.post(f"/api/console/callbacks/{cb['id']}/outcome", json={"outcome": "reached"}).status_code == 409
+            assert (
+                admin.post(f"/api/console/callbacks/{cb['id']}/outcome", json={"outcome": "reached"}).status_code == 409
+            )
 
         # Refusing consent ends the form without a ticket; urgent words bring the duty officer.
         cid2 = f"callback-no-{time.time_ns()}"
@@ -285,7 +306,9 @@ def test_out_of_hours_offers_a_callback_with_consent(stack):
         refused = stack.texts(stack.say(cid2, "/deny"))
         assert "동의하지 않으시면" in refused, refused
         with stack.console() as admin:
-            assert not [c for c in admin.get("/api/console/callbacks").json()["callbacks"] if c["conversation_id"] == cid2]
+            assert not [
+                c for c in admin.get("/api/console/callbacks").json()["callbacks"] if c["conversation_id"] == cid2
+            ]
     finally:
         stack.stop("api")
         stack.env.pop("MINWON_HANDOFF__HOURS__FORCE", None)
