@@ -16,13 +16,13 @@ def estimate(state: AppState, ticket: Ticket) -> queue.WaitEstimate:
     return queue.estimate_wait(state.engine, ticket, state.hub.counsellors_online(), h.default_handle_s, h.min_samples)
 
 
-def ticket_changed(state: AppState, ticket: Ticket) -> None:
+def ticket_changed(state: AppState, ticket: Ticket, **citizen_extra: Any) -> None:
     """Tell the consoles, and every citizen still waiting (their place may have moved)."""
     state.hub.publish(
         QUEUE_TOPIC, {"type": "ticket", "ticket": views.summary(ticket, queue.position(state.engine, ticket))}
     )
     if ticket.kind == "chat":
-        citizen(state, ticket)
+        citizen(state, ticket, **citizen_extra)
         if ticket.status != "queued":
             waiting_moved(state)
 

@@ -14,6 +14,13 @@ log() { printf '[bootstrap] %s\n' "$*" >&2; }
 apt_needed=()
 command -v java >/dev/null 2>&1 || apt_needed+=(default-jre-headless)   # KoNLPy runs on a JVM
 command -v sqlite3 >/dev/null 2>&1 || apt_needed+=(sqlite3)
+# Browser tests (MINWON_BROWSER=1, set by the test command): Debian's Chromium and its
+# driver, and a Korean font so screenshots show Hangul.
+if [ "${MINWON_BROWSER:-0}" = 1 ]; then
+  command -v chromium >/dev/null 2>&1 || apt_needed+=(chromium)
+  command -v chromedriver >/dev/null 2>&1 || apt_needed+=(chromium-driver)
+  fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || apt_needed+=(fonts-noto-cjk)
+fi
 if [ "${#apt_needed[@]}" -gt 0 ]; then
   log "apt-get install ${apt_needed[*]}"
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi

@@ -10,6 +10,9 @@ import pytest
 
 from tests.stack import Stack
 
+# Tests in this process seal personal data with a throwaway key.
+os.environ.setdefault("MINWON_DATA_KEY", "aGVsbG8taGVsbG8taGVsbG8taGVsbG8taGVsbG8tMTI=")
+
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:

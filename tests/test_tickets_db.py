@@ -14,6 +14,7 @@ from minwon.db.models import Ticket, TranscriptTurn
 from minwon.db.session import make_engine, migrate, session_scope
 from minwon.handoff.spool import ingest
 from minwon.handoff.tickets import NewTicket, Turn, create_ticket, get_ticket, queue_position
+from minwon.privacy import counsellor_view
 from tests.databases import postgres_database, sqlite_url
 
 
@@ -49,10 +50,10 @@ def _ticket(key: str | None = None, conv: str = "c1") -> NewTicket:
 def test_migration_is_idempotent(engine):
     migrate(engine)  # a second start must not fail
     with engine.connect() as c:
-        assert c.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+        assert c.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
 
 
-def test_ticket_keeps_whole_transcript_and_masks_rrn(engine):
+def test_ticket_keeps_whole_transcript_masked_and_the_original_sealed(engine):
     ticket, created = create_ticket(engine, _ticket())
     assert created
     stored = get_ticket(engine, ticket.id)
@@ -60,9 +61,12 @@ def test_ticket_keeps_whole_transcript_and_masks_rrn(engine):
     assert stored.messages[0].candidates == [{"entry_id": "TR-001", "score": 0.91}]
     assert stored.messages[0].intent == "ask_question"
     assert "1234567" not in stored.messages[2].text and "900101-1******" in stored.messages[2].text
-    # The counsellor needs the phone number for a callback.
-    assert "010-1234-5678" in stored.messages[2].text
-    assert stored.summary == "상담원 연결해 주세요"
+    # Stored masked; the counsellor's view opens the sealed original (RRN still masked).
+    assert "010-1234-5678" not in stored.messages[2].text and stored.messages[2].sealed
+    view = counsellor_view(stored.messages[2].text, stored.messages[2].sealed)
+    assert "010-1234-5678" in view and "900101-1******" in view
+    # The summary is the citizen's matter, not the request for a person; masked.
+    assert stored.summary == "제 주민번호는 900101-1****** 이고 전화는 010-****-5678 입니다"
     assert queue_position(engine, stored) == 1
 
 

@@ -101,8 +101,8 @@ def read_ticket(ticket_id: str, request: Request, p: Principal = Depends(require
     return views.detail(t, queue.position(state.engine, t))
 
 
-def _changed(state: AppState, t: Ticket) -> dict[str, Any]:
-    notify.ticket_changed(state, t)
+def _changed(state: AppState, t: Ticket, citizen_text: str | None = None) -> dict[str, Any]:
+    notify.ticket_changed(state, t, **({"text": citizen_text} if citizen_text else {}))
     return views.detail(t, queue.position(state.engine, t))
 
 
@@ -113,8 +113,7 @@ def claim(ticket_id: str, request: Request, p: Principal = Depends(require(*STAF
         t = queue.claim(state.engine, ticket_id[:64], p.username)
     except queue.QueueError as exc:
         raise _queue_error(exc) from exc
-    notify.citizen(state, t, text=wording.claimed_text(p.display_name))
-    return _changed(state, t)
+    return _changed(state, t, wording.claimed_text(p.display_name))
 
 
 @router.post("/claim-next")
@@ -126,8 +125,7 @@ def claim_next(request: Request, p: Principal = Depends(require(*STAFF))) -> dic
         raise _queue_error(exc) from exc
     if t is None:
         raise HTTPException(404, detail="대기 중인 상담이 없습니다.")
-    notify.citizen(state, t, text=wording.claimed_text(p.display_name))
-    return _changed(state, t)
+    return _changed(state, t, wording.claimed_text(p.display_name))
 
 
 @router.post("/tickets/{ticket_id}/reply")
@@ -186,8 +184,7 @@ def transfer(
         )
     except queue.QueueError as exc:
         raise _queue_error(exc) from exc
-    notify.citizen(state, t, text=wording.transferred_text(t.department))
-    return _changed(state, t)
+    return _changed(state, t, wording.transferred_text(t.department))
 
 
 @router.post("/tickets/{ticket_id}/resolve")
@@ -201,9 +198,8 @@ async def resolve(
         )
     except queue.QueueError as exc:
         raise _queue_error(exc) from exc
-    notify.citizen(state, t, text=wording.RESOLVED_TEXT)
     state.rasa.later(state.rasa.resume(t.conversation_id, wording.RESOLVED_TEXT))
-    return _changed(state, t)
+    return _changed(state, t, wording.RESOLVED_TEXT)
 
 
 @router.post("/tickets/{ticket_id}/return")
@@ -217,9 +213,8 @@ async def return_to_bot(
         )
     except queue.QueueError as exc:
         raise _queue_error(exc) from exc
-    notify.citizen(state, t, text=wording.RETURNED_TEXT)
     state.rasa.later(state.rasa.resume(t.conversation_id, wording.RETURNED_TEXT))
-    return _changed(state, t)
+    return _changed(state, t, wording.RETURNED_TEXT)
 
 
 @router.get("/callbacks")
@@ -303,7 +298,7 @@ async def console_ws(ws: WebSocket) -> None:
 
     async def pump() -> None:
         async for event in sub:
-            await ws.send_json(event)
+            await ws.send_text(event)
 
     pusher = asyncio.create_task(pump())
     try:

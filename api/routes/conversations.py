@@ -188,7 +188,7 @@ async def web_chat(ws: WebSocket, conversation_id: str = ConversationId) -> None
 
     async def pump() -> None:
         async for event in sub:
-            await ws.send_json(event)
+            await ws.send_text(event)
 
     pusher = asyncio.create_task(pump())
     try:

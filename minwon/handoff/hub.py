@@ -9,6 +9,7 @@ shared bus (PostgreSQL LISTEN/NOTIFY or Redis pub/sub) behind the same two metho
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from collections import defaultdict
@@ -29,12 +30,14 @@ def conversation_topic(conversation_id: str) -> str:
 
 
 class Subscription:
+    """Events arrive JSON-encoded once per publish, however many consoles listen."""
+
     def __init__(self, hub: Hub, topics: set[str], maxsize: int = 1000) -> None:
         self.hub, self.topics = hub, topics
-        self.queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(maxsize)
+        self.queue: asyncio.Queue[str] = asyncio.Queue(maxsize)
         self.overflowed = False
 
-    def put(self, event: dict[str, Any]) -> None:
+    def put(self, event: str) -> None:
         try:
             self.queue.put_nowait(event)
         except asyncio.QueueFull:
@@ -42,12 +45,12 @@ class Subscription:
             self.overflowed = True
             while not self.queue.empty():
                 self.queue.get_nowait()
-            self.queue.put_nowait({"type": "resync"})
+            self.queue.put_nowait('{"type": "resync"}')
 
     def add(self, topic: str) -> None:
         self.hub._index(self, topic)
 
-    async def __aiter__(self) -> AsyncIterator[dict[str, Any]]:
+    async def __aiter__(self) -> AsyncIterator[str]:
         while True:
             yield await self.queue.get()
 
@@ -83,7 +86,7 @@ class Hub:
 
     def publish(self, topic: str, event: dict[str, Any]) -> None:
         """Safe to call from the event loop or from a worker thread (sync routes)."""
-        event = {**event, "topic": topic, "sent_at": time.time()}
+        encoded = json.dumps({**event, "topic": topic, "sent_at": time.time()}, ensure_ascii=False)
         loop = self._loop
         if loop is None:
             return
@@ -92,16 +95,19 @@ class Hub:
         except RuntimeError:
             running = None
         if running is loop:
-            self._deliver(topic, event)
+            self._deliver(topic, encoded)
         else:
-            loop.call_soon_threadsafe(self._deliver, topic, event)
+            loop.call_soon_threadsafe(self._deliver, topic, encoded)
 
-    def _deliver(self, topic: str, event: dict[str, Any]) -> None:
+    def _deliver(self, topic: str, event: str) -> None:
         for sub in list(self._subs.get(topic, ())):
             sub.put(event)
 
     def has_subscribers(self, topic: str) -> bool:
         return bool(self._subs.get(topic))
+
+    def has_subscribers_with_prefix(self, prefix: str) -> bool:
+        return any(topic.startswith(prefix) for topic in list(self._subs))
 
     def counsellors_online(self) -> int:
         return sum(1 for n in self.online.values() if n > 0)

@@ -234,6 +234,17 @@ def queued(engine: Engine, limit: int = 500) -> list[Ticket]:
         )
 
 
+def waiting_conversations(engine: Engine) -> list[Ticket]:
+    """Queued chat tickets, oldest first, with only what a place-in-queue update needs."""
+    with session_scope(engine) as s:
+        rows = s.execute(
+            select(Ticket.id, Ticket.conversation_id, Ticket.status, Ticket.claimed_by)
+            .where(Ticket.kind == "chat", Ticket.status == "queued")
+            .order_by(Ticket.created_at, Ticket.id)
+        ).all()
+    return [Ticket(id=r.id, conversation_id=r.conversation_id, status=r.status, claimed_by=r.claimed_by) for r in rows]
+
+
 def position(engine: Engine, ticket: Ticket) -> int | None:
     return queue_position(engine, ticket) if ticket.status == "queued" else None
 

@@ -45,11 +45,16 @@ class NewTicket:
     preferred_time: str | None = None
 
 
+SUMMARY_SKIP_INTENTS = {"request_human", "greet", "affirm", "deny", "thank", "goodbye", "abuse"}
+
+
 def _summary(transcript: list[Turn]) -> str:
-    for turn in reversed(transcript):
-        if turn.sender == "user" and turn.text and not turn.text.startswith("/"):
+    """The citizen's matter in a line: their last real question, not "상담원 연결해 주세요"."""
+    said = [t for t in transcript if t.sender == "user" and t.text and not t.text.startswith("/")]
+    for turn in reversed(said):
+        if turn.intent not in SUMMARY_SKIP_INTENTS:
             return turn.text[:200]
-    return ""
+    return said[-1].text[:200] if said else ""
 
 
 def create_ticket(engine: Engine, new: NewTicket) -> tuple[Ticket, bool]:
