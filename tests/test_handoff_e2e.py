@@ -123,6 +123,9 @@ def test_resolving_closes_the_ticket_and_resumes_the_bot(stack):
         assert done.status_code == 200 and done.json()["status"] == "resolved"
         again = admin.post(f"/api/console/tickets/{ticket_id}/reply", json={"text": "추가 안내"})
         assert again.status_code == 409 and "완료" in again.json()["detail"]
+        stats = admin.get("/api/console/stats").json()
+        assert stats["handled_by"].get("admin", 0) >= 1 and stats["offered_today"] >= 1
+        assert set(stats["service_level"]) == {"20", "60"} and stats["service_level"]["60"] is not None
     _wait(lambda: not _paused(stack, cid), what="resumed conversation")
 
 
