@@ -24,7 +24,9 @@ def _has_text(text: str) -> bool:
 async def answer_entry(
     dispatcher: CollectingDispatcher, tracker: Tracker, entry: Dict[str, Any]
 ) -> List[EventType]:
-    dispatcher.utter_message(text=messages.answer_text(entry))
+    # The custom part lets rich channels (KakaoTalk cards, the web widget) show the answer
+    # with its department and a call button; plain channels read the text.
+    dispatcher.utter_message(text=messages.answer_text(entry), json_message=messages.answer_meta(entry))
     events: List[EventType] = [
         SlotSet("last_entry_id", entry["id"]),
         SlotSet("pending_choices", None),

@@ -49,7 +49,9 @@ async def hand_off(
             "dedup_key": f"{tracker.sender_id}:{last_user_ts}:{reason}",
         }
     )
-    dispatcher.utter_message(text=messages.handoff_text(reason, ticket))
+    dispatcher.utter_message(text=messages.handoff_text(reason, ticket),
+                             json_message={"minwon": "handoff", "reason": reason, "ticket_id": ticket.get("id"),
+                                           "position": ticket.get("position")})
     events: List[EventType] = [SlotSet("handoff_ticket", ticket.get("id")), SlotSet("pending_choices", None)]
     if ticket.get("id"):
         # Until a counsellor closes the ticket or hands it back, Rasa only records; our

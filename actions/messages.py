@@ -27,6 +27,12 @@ def answer_text(entry: Dict[str, Any]) -> str:
     return text
 
 
+def answer_meta(entry: Dict[str, Any]) -> Dict[str, Any]:
+    return {"minwon": "answer", "entry_id": entry.get("id"), "question": entry.get("question", ""),
+            "department": entry.get("department", ""), "phone": entry.get("phone", ""),
+            "needs_human": bool(entry.get("needs_human"))}
+
+
 def clarify_text(n: int) -> str:
     if n == 1:
         return "혹시 아래 내용을 찾으시나요? 맞으면 눌러 주시고, 아니면 '해당 없음'을 눌러 주세요."

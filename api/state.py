@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
 from minwon.auth.accounts import LoginThrottle, ensure_admin
+from minwon.channels.dedup import purge as purge_requests
+from minwon.channels.kakao.memory import KakaoMemory
+from minwon.channels.outbound import OutboundSender, make_sender
 from minwon.db.session import make_engine, migrate
 from minwon.handoff.hours import BusinessHours
 from minwon.handoff.hub import Hub
@@ -29,6 +33,10 @@ class AppState:
     hours: BusinessHours
     rasa: RasaBridge
     throttle: LoginThrottle
+    outbound: OutboundSender
+    kakao_memory: KakaoMemory
+    kakao_token: str
+    kakao_bot_id: str
 
 
 def start(settings: Settings) -> AppState:
@@ -41,9 +49,20 @@ def start(settings: Settings) -> AppState:
     ingest_spool(engine, settings.spool_dir)
     retriever = LiveRetriever.from_settings(settings.retrieval, engine, settings.offtopic_calibration)
     retriever.start()
+    purge_requests(engine)
+    k = settings.kakao
+    # Open Builder's own names for these are accepted as they are.
+    kakao_token = k.skill_token or os.environ.get("KAKAO_SKILL_TOKEN", "")
+    kakao_bot_id = k.bot_id or os.environ.get("KAKAO_BOT_ID", "")
+    if not kakao_token:
+        log.warning("no KAKAO_SKILL_TOKEN: the KakaoTalk skill endpoint refuses every request")
     return AppState(
         settings=settings, engine=engine, retriever=retriever, hub=Hub(),
         hours=BusinessHours(settings.handoff.hours),
         rasa=RasaBridge(settings.rasa_url, settings.handoff.rasa_token),
         throttle=LoginThrottle(settings.auth.max_failures, settings.auth.lockout_s),
+        outbound=make_sender(k.outbound, k.outbound_url, kakao_bot_id, k.event_api_key, k.event_name),
+        kakao_memory=KakaoMemory(),
+        kakao_token=kakao_token,
+        kakao_bot_id=kakao_bot_id,
     )

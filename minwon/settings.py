@@ -103,6 +103,25 @@ class AuthSettings(BaseModel):
     admin_password: str = ""
 
 
+class KakaoSettings(BaseModel):
+    """KakaoTalk skill gateway (POST /webhooks/kakao/webhook on the API's port)."""
+
+    # Open Builder sends it as the X-Skill-Token header. Also read from KAKAO_SKILL_TOKEN.
+    skill_token: str = ""
+    # When set, requests for another bot are refused. Also read from KAKAO_BOT_ID.
+    bot_id: str = ""
+    # A skill block that takes button presses: buttons then carry their payload in
+    # ``extra`` (no NLU guessing). Without it, buttons send their label as text.
+    block_id: str = ""
+    reply_budget_s: float = 3.8
+    callback_url_prefixes: list[str] = ["https://"]
+    # Counsellor replies: held | http | event_api (see minwon/channels/outbound.py).
+    outbound: Literal["held", "http", "event_api"] = "held"
+    outbound_url: str = ""
+    event_api_key: str = ""
+    event_name: str = "counsellor_reply"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="MINWON_", env_nested_delimiter="__", extra="ignore"
@@ -127,6 +146,7 @@ class Settings(BaseSettings):
     default_channel: str = "rest"
     retrieval: RetrievalSettings = RetrievalSettings()
     handoff: HandoffSettings = HandoffSettings()
+    kakao: KakaoSettings = KakaoSettings()
     auth: AuthSettings = AuthSettings()
 
     @classmethod

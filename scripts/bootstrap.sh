@@ -59,4 +59,12 @@ for venv in "${@:-rasa svc}"; do
     esac
   done
 done
+# axe-core for the accessibility checks in the browser tests (npm, pinned in web/package-lock.json).
+if [ "${MINWON_BROWSER:-0}" = 1 ]; then
+  want=$(sha256sum web/package-lock.json | cut -d' ' -f1)
+  if [ ! -f web/node_modules/.lock-sha ] || [ "$(cat web/node_modules/.lock-sha)" != "$want" ]; then
+    log "npm ci in web/ (axe-core for browser tests)"
+    (cd web && npm ci --no-audit --no-fund --loglevel=error) && echo "$want" > web/node_modules/.lock-sha
+  fi
+fi
 log "environments ready"

@@ -27,3 +27,9 @@ fi
 export MINWON_RASA_TOKEN
 export MINWON_HANDOFF__RASA_TOKEN=${MINWON_HANDOFF__RASA_TOKEN:-$MINWON_RASA_TOKEN}
 export MINWON_RASA_URL=${MINWON_RASA_URL:-http://127.0.0.1:$MINWON_RASA_PORT}
+# The KakaoTalk skill's shared secret (Open Builder sends it as X-Skill-Token).
+if [ -z "${KAKAO_SKILL_TOKEN:-}" ]; then
+  [ -s "$MINWON_ROOT/var/kakao_skill_token" ] || (umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$MINWON_ROOT/var/kakao_skill_token")
+  KAKAO_SKILL_TOKEN=$(cat "$MINWON_ROOT/var/kakao_skill_token")
+fi
+export KAKAO_SKILL_TOKEN

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.fake_kakao import FakeKakao
 from tests.stack import Stack
 
 # Tests in this process seal personal data with a throwaway key.
@@ -17,7 +18,14 @@ os.environ.setdefault("MINWON_DATA_KEY", "aGVsbG8taGVsbG8taGVsbG8taGVsbG8taGVsbG
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     workdir = tmp_path_factory.mktemp("stack")
-    s = Stack(workdir=workdir, env={})
+    kakao = FakeKakao()
+    s = Stack(workdir=workdir, env={
+        # Counsellor replies to KakaoTalk users go to the fake Kakao server.
+        "MINWON_KAKAO__OUTBOUND": "http",
+        "MINWON_KAKAO__OUTBOUND_URL": f"{kakao.url}/outbound",
+        "MINWON_KAKAO__CALLBACK_URL_PREFIXES": '["https://", "http://127.0.0.1"]',
+    })
+    s.kakao = kakao  # type: ignore[attr-defined]
     model_dir = Path(os.environ.get("MINWON_TEST_MODELS_DIR", workdir / "models"))
     try:
         model = next(model_dir.glob("*.tar.gz"), None) or s.train(model_dir)
@@ -28,6 +36,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         yield s
     finally:
         s.stop_all()
+        kakao.close()
         artefacts = Path(os.environ.get("MINWON_TEST_ARTEFACTS", Path(__file__).resolve().parent.parent / "artifacts"))
         artefacts.mkdir(parents=True, exist_ok=True)
         for log in workdir.glob("*.log"):

@@ -19,6 +19,8 @@ RASA_BIN = ROOT / ".venv" / "rasa" / "bin" / "rasa"
 SVC_PY = ROOT / ".venv" / "svc" / "bin" / "python"
 RASA_TOKEN = "test-rasa-token"
 ADMIN_PASSWORD = "admin-test-pw-1"
+KAKAO_TOKEN = "test-skill-token"
+KAKAO_BOT_ID = "5f9a0c1d2e3b4a0012345678"
 
 
 def free_port() -> int:
@@ -93,6 +95,8 @@ class Stack:
                 "MINWON_RASA_TOKEN": RASA_TOKEN,
                 "MINWON_HANDOFF__RASA_TOKEN": RASA_TOKEN,
                 "MINWON_AUTH__ADMIN_PASSWORD": ADMIN_PASSWORD,
+                "KAKAO_SKILL_TOKEN": KAKAO_TOKEN,
+                "KAKAO_BOT_ID": KAKAO_BOT_ID,
                 # Counsellors "at work" unless a test says otherwise.
                 "MINWON_HANDOFF__HOURS__FORCE": "open",
             }

@@ -158,6 +158,9 @@ async def reply(
     )
     # Rasa's copy is masked like every stored copy; the record there is for the dialogue.
     state.rasa.later(state.rasa.agent_said(t.conversation_id, turn.text, p.username))
+    if t.channel == "kakao" and t.conversation_id.startswith("kakao:"):
+        # Kakao cannot be pushed to without partner keys: the configured sender decides.
+        state.rasa.later(state.outbound.send(t.conversation_id.removeprefix("kakao:"), body.text, p.display_name))
     return {"ok": True, "turn": views.turn(turn, True)}
 
 

@@ -195,3 +195,16 @@ class AuthSession(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ChannelRequest(Base):
+    """A channel request already seen (Kakao retries): the same request gets the same
+    reply instead of a second answer or a second ticket."""
+
+    __tablename__ = "channel_requests"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the raw request
+    channel: Mapped[str] = mapped_column(String(30))
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending | done
+    response: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)

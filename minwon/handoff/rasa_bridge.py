@@ -37,9 +37,12 @@ class RasaBridge:
         return False
 
     async def agent_said(self, conversation_id: str, text: str, agent: str) -> bool:
-        return await self.append(conversation_id, [
-            {"event": "bot", "text": text, "metadata": {"sender": "agent", "agent": agent}},
-        ])
+        return await self.append(
+            conversation_id,
+            [
+                {"event": "bot", "text": text, "metadata": {"sender": "agent", "agent": agent}},
+            ],
+        )
 
     async def resume(self, conversation_id: str, text: str | None = None) -> bool:
         events: list[dict[str, Any]] = [{"event": "resume"}]
@@ -50,13 +53,20 @@ class RasaBridge:
         events.append({"event": "action", "name": "action_listen"})
         return await self.append(conversation_id, events)
 
-    async def send_message(self, conversation_id: str, text: str, channel: str,
-                           metadata: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        """A citizen's message through Rasa's REST channel (the web-chat gateway uses it)."""
+    async def send_message(
+        self,
+        conversation_id: str,
+        text: str,
+        channel: str,
+        metadata: dict[str, Any] | None = None,
+        timeout_s: float | None = None,
+    ) -> list[dict[str, Any]]:
+        """A citizen's message through Rasa's REST channel (the web-chat and KakaoTalk
+        gateways use it), so every channel shares one dialogue and one transcript."""
         r = await self._client.post(
             f"{self.base}/webhooks/rest/webhook",
-            json={"sender": conversation_id, "message": text, "input_channel": channel,
-                  "metadata": metadata or {}},
+            json={"sender": conversation_id, "message": text, "input_channel": channel, "metadata": metadata or {}},
+            timeout=timeout_s if timeout_s is not None else httpx.USE_CLIENT_DEFAULT,
         )
         if r.status_code >= 400:
             raise httpx.HTTPStatusError(f"rasa: HTTP {r.status_code}", request=r.request, response=r)

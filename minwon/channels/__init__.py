@@ -1,0 +1,1 @@
+"""Citizen channels our API fronts (KakaoTalk skill gateway, outbound senders)."""
