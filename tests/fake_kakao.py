@@ -18,7 +18,7 @@ class FakeKakao:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("content-length") or 0))
                 if fake.fail_next > 0:
                     fake.fail_next -= 1
