@@ -69,3 +69,25 @@ def test_forced_modes_for_round_the_clock_centres_and_drills():
 )
 def test_urgent_matters_are_recognised_for_the_duty_officer(text, urgent):
     assert is_urgent(text, HandoffSettings().urgent_keywords) is urgent
+
+
+def test_supervisor_day_is_the_seoul_day_whatever_the_utc_date(tmp_path):
+    """00:15 in Seoul is still the previous day in UTC: today's figures must count it."""
+    from datetime import timedelta, timezone
+
+    from minwon.db.models import Ticket
+    from minwon.db.session import make_engine, migrate, session_scope
+    from minwon.handoff.queue import day_bounds, stats
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    migrate(engine)
+    now_seoul = at(2026, 11, 23, 0, 15)
+    created = now_seoul.astimezone(timezone.utc) - timedelta(minutes=5)
+    with session_scope(engine) as s:
+        s.add(Ticket(conversation_id="c", channel="web", reason="requested_human", created_at=created,
+                     status="resolved", claimed_by="kim", claimed_at=created + timedelta(seconds=10),
+                     resolved_at=created + timedelta(minutes=3)))
+    start, end = day_bounds(now_seoul)
+    figures = stats(engine, start, end, [20, 60])
+    assert figures["offered_today"] == 1 and figures["handled_by"] == {"kim": 1}
+    assert figures["service_level"] == {"20": 1.0, "60": 1.0}

@@ -336,6 +336,8 @@ def stats(engine: Engine, day_start: datetime, day_end: datetime, levels: list[i
     counsellor. Service level = chat tickets answered within T s / tickets offered, where a
     ticket still waiting less than T s is not counted yet (it may still make it)."""
     now = utcnow()
+    # SQLite keeps datetimes as UTC text without the zone: compare in UTC everywhere.
+    day_start, day_end = day_start.astimezone(timezone.utc), day_end.astimezone(timezone.utc)
     with session_scope(engine) as s:
         waiting = list(s.scalars(select(Ticket.created_at).where(Ticket.kind == "chat", Ticket.status == "queued")))
         day = s.execute(
