@@ -11,7 +11,7 @@ import psycopg
 import pytest
 
 from tests.databases import postgres_database
-from tests.stack import Stack
+from tests.stack import RASA_TOKEN, Stack
 
 pytestmark = pytest.mark.slow
 
@@ -50,6 +50,9 @@ def test_conversation_on_postgres_and_redis(stack, tmp_path):
             assert reason == "requested_human" and turns >= 3
             # (Rasa refuses to handle messages when its Redis lock store is unreachable, so the
             # replies above also show the lock store works.)
-            assert httpx.get(f"{prod.rasa_url}/status", timeout=10).status_code == 200
+            status = httpx.get(f"{prod.rasa_url}/status", params={"token": RASA_TOKEN}, timeout=10)
+            assert status.status_code == 200
+            # Rasa's HTTP API is closed to anyone without the token.
+            assert httpx.get(f"{prod.rasa_url}/status", timeout=10).status_code == 401
         finally:
             prod.stop_all()

@@ -124,7 +124,7 @@ async def skill(request: Request) -> JSONResponse:
     if state.kakao_bot_id and req.bot_id != state.kakao_bot_id:
         return _error(403, "이 봇의 요청이 아닙니다.")
 
-    if req.has_attachment and not req.utterance.strip():
+    if req.has_attachment:  # Kakao puts the media URL in the utterance: not a question
         return JSONResponse(text_only(ATTACHMENT_TEXT))
     if len(req.utterance) > MAX_UTTERANCE:
         return JSONResponse(text_only(TOO_LONG_TEXT))
