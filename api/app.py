@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from api import state
-from api.routes import console, conversations, handoff, kakao, knowledge
+from api.routes import admin, console, conversations, handoff, kakao, knowledge
 from minwon.privacy import install_log_masking
 from minwon.settings import ROOT, Settings, get_settings
 
@@ -67,14 +67,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(conversations.router)
     app.include_router(console.router)
     app.include_router(kakao.router)
+    app.include_router(admin.router)
     app.mount("/console", StaticFiles(directory=WEB_DIR / "console", html=True), name="console")
+    app.mount("/admin", StaticFiles(directory=WEB_DIR / "admin", html=True), name="admin")
     app.mount("/widget", StaticFiles(directory=WEB_DIR / "widget"), name="widget")
     app.mount("/demo", StaticFiles(directory=WEB_DIR / "demo", html=True), name="demo")
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
         response = await call_next(request)
-        if request.url.path.startswith("/console"):
+        if request.url.path.startswith(("/console", "/admin")):
             # Citizen text is rendered as text by the console; the policy is the second lock.
             response.headers["Content-Security-Policy"] = (
                 "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

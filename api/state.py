@@ -17,6 +17,7 @@ from minwon.handoff.hours import BusinessHours
 from minwon.handoff.hub import Hub
 from minwon.handoff.rasa_bridge import RasaBridge
 from minwon.handoff.spool import ingest as ingest_spool
+from minwon.knowledge.review import Drafts
 from minwon.knowledge.store import count, import_file
 from minwon.retrieval.retriever import LiveRetriever
 from minwon.settings import VAR_DIR, Settings
@@ -37,6 +38,7 @@ class AppState:
     kakao_memory: KakaoMemory
     kakao_token: str
     kakao_bot_id: str
+    drafts: Drafts
 
 
 def start(settings: Settings) -> AppState:
@@ -65,4 +67,5 @@ def start(settings: Settings) -> AppState:
         kakao_memory=KakaoMemory(),
         kakao_token=kakao_token,
         kakao_bot_id=kakao_bot_id,
+        drafts=Drafts(engine, retriever),
     )

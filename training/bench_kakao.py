@@ -25,7 +25,7 @@ from minwon.settings import ROOT
 from tests.stack import KAKAO_BOT_ID, KAKAO_TOKEN, Stack
 
 
-def payload(user: str, text: str, n: int) -> dict:
+def payload(user: str, text: str, n: int, run: str) -> dict:
     # Shaped like Kakao's SkillPayload (tests/fixtures/kakao/requests/text.json).
     return {
         "intent": {"id": "block-fallback", "name": "폴백 블록"},
@@ -35,14 +35,20 @@ def payload(user: str, text: str, n: int) -> dict:
             "block": {"id": "block-fallback", "name": "폴백 블록"},
             "utterance": text,
             "lang": "ko",
-            "user": {"id": user, "type": "botUserKey", "properties": {"plusfriendUserKey": f"pf-{user}", "n": n}},
+            "user": {
+                "id": user,
+                "type": "botUserKey",
+                "properties": {"plusfriendUserKey": f"pf-{user}", "n": n, "run": run},
+            },
         },
         "bot": {"id": KAKAO_BOT_ID, "name": "예시시 민원 챗봇"},
         "action": {"name": "minwon", "clientExtra": None, "params": {}, "id": "skill-minwon", "detailParams": {}},
     }
 
 
-async def load(url: str, questions: list[str], users: int, total: int) -> dict:
+async def load(url: str, questions: list[str], users: int, total: int, run: str) -> dict:
+    # Each run's requests differ from every other run's: identical bodies are Kakao retries
+    # and get the first reply from the gateway's memory.
     latencies: list[float] = []
     statuses: dict[str, int] = {}
     per_user = total // users
@@ -50,7 +56,7 @@ async def load(url: str, questions: list[str], users: int, total: int) -> dict:
     async def user(i: int, client: httpx.AsyncClient) -> None:
         rng = random.Random(i)
         for n in range(per_user):
-            body = payload(f"bench-{i}-{n // 6}", rng.choice(questions), n)
+            body = payload(f"bench-{run}-{i}-{n // 6}", rng.choice(questions), n, run)
             t0 = time.perf_counter()
             try:
                 r = await client.post(url, json=body, headers={"X-Skill-Token": KAKAO_TOKEN})
@@ -95,16 +101,16 @@ def main() -> None:
             stack.start_actions()
             stack.start_rasa(model)
             url = f"{stack.api_url}/webhooks/kakao/webhook"
-            asyncio.run(load(url, questions, 4, 40))  # warm-up
-            results = {"normal": asyncio.run(load(url, questions, 32, args.requests))}
+            asyncio.run(load(url, questions, 4, 40, "warmup"))
+            results = {"normal": asyncio.run(load(url, questions, 32, args.requests, "normal"))}
             stack.procs["rasa"].send_signal(signal.SIGSTOP)
             try:
-                results["rasa_frozen"] = asyncio.run(load(url, questions, 32, 64))
+                results["rasa_frozen"] = asyncio.run(load(url, questions, 32, 64, "frozen"))
             finally:
                 stack.procs["rasa"].send_signal(signal.SIGCONT)
             time.sleep(2)
             stack.stop("rasa")
-            results["rasa_stopped"] = asyncio.run(load(url, questions, 32, 320))
+            results["rasa_stopped"] = asyncio.run(load(url, questions, 32, 320, "stopped"))
         finally:
             stack.stop_all()
     for name, r in results.items():

@@ -208,3 +208,30 @@ class ChannelRequest(Base):
     status: Mapped[str] = mapped_column(String(20), default="pending")  # pending | done
     response: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+class EntryVersion(Base):
+    """Every saved state of a counseling-DB entry: who, when, why; any can be restored."""
+
+    __tablename__ = "entry_versions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    entry_id: Mapped[str] = mapped_column(String(64), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(20))  # create | update | deactivate | revert | import
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    changed_by: Mapped[str] = mapped_column(String(100), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class InboxMark(Base):
+    """A knowledge manager's decision on an unanswered question (by its normalised text)."""
+
+    __tablename__ = "inbox_marks"
+
+    text_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20))  # out_of_scope | added | created
+    entry_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    marked_by: Mapped[str] = mapped_column(String(100), default="")
+    marked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

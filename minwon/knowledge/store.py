@@ -34,11 +34,15 @@ def to_row(e: Entry) -> EntryRow:
     )
 
 
-def upsert(session: Session, rows: Iterable[EntryRow], updated_by: str) -> int:
+def upsert(session: Session, rows: Iterable[EntryRow], updated_by: str, reason: str = "") -> int:
+    """Create or update entries from rows; each entry that changed gets a version record."""
+    from minwon.knowledge.editing import record, snapshot
+
     count = 0
     existing = {e.id: e for e in session.scalars(select(Entry))}
     for r in rows:
         e = existing.get(r.id)
+        before = snapshot(e) if e is not None else None
         if e is None:
             e = Entry(id=r.id)
             session.add(e)
@@ -50,6 +54,8 @@ def upsert(session: Session, rows: Iterable[EntryRow], updated_by: str) -> int:
             setattr(e, field, getattr(r, field))
         e.active = True
         e.updated_by = updated_by
+        if before is None or snapshot(e) != before:
+            record(session, e, "import", updated_by, reason)
         count += 1
     return count
 

@@ -62,6 +62,12 @@ class Retriever:
         )
         return cls(settings, encoder, engine, load_offtopic(offtopic_path))
 
+    def fork(self) -> Retriever:
+        """An empty retriever with the same settings, encoder and vector cache, for drafts."""
+        twin = Retriever(self.settings, None, self.engine, self.offtopic)
+        twin.embeddings = self.embeddings
+        return twin
+
     # -- building -----------------------------------------------------------------------
     def build(self, docs: Sequence[EntryDoc]) -> None:
         s = self.settings

@@ -17,5 +17,5 @@ LIST_ITEM_TITLE_MAX = 50
 LIST_ITEM_DESCRIPTION_MAX = 50
 RESPONSE_BYTES_MAX = 30 * 1024
 # Kakao waits 5 s for a skill; we answer or switch to the callback well before.
-REPLY_BUDGET_S = 3.8
+REPLY_BUDGET_S = 3.5
 CALLBACK_VALID_S = 60
