@@ -43,9 +43,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.middleware("http")
     async def limit_body(request: Request, call_next):  # type: ignore[no-untyped-def]
         length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > MAX_BODY_BYTES:
+        # File imports have their own, larger limit (api/routes/admin.py).
+        limit = 20 * MAX_BODY_BYTES if request.url.path == "/api/admin/imports" else MAX_BODY_BYTES
+        if length and length.isdigit() and int(length) > limit:
             return JSONResponse(
-                {"detail": f"요청 본문이 너무 큽니다 (최대 {MAX_BODY_BYTES:,} 바이트)"}, status_code=413
+                {"detail": f"요청 본문이 너무 큽니다 (최대 {limit:,} 바이트)"}, status_code=413
             )
         return await call_next(request)
 

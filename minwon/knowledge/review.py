@@ -25,6 +25,9 @@ from minwon.retrieval.retriever import Retriever
 OVERLAP_MARGIN = 0.10
 OVERLAP_MIN = 0.85
 DRAFT_TTL_S = 3600
+# A preview embeds every new phrasing (~20 ms each on 2 cores); bigger files go through the
+# CLI (python -m minwon.knowledge import), which has no preview to wait for.
+MAX_PREVIEW_ROWS = 20_000
 
 
 @dataclass
@@ -102,8 +105,12 @@ class Drafts:
 
     def create(self, data: bytes, filename: str, user: str) -> Draft:
         records = read_table(data, filename)  # ValueError with a Korean message on a bad file
+        if len(records) > MAX_PREVIEW_ROWS:
+            raise ValueError(f"한 번에 {MAX_PREVIEW_ROWS:,}행까지 미리 볼 수 있습니다 (이 파일은 {len(records):,}행). "
+                             "파일을 나누어 올리시거나 IT 담당자에게 명령줄 가져오기를 요청해 주세요.")
         rows, errors = parse_rows(records)
-        problems = [Problem(e.row, e.column, "row_error", e.message) for e in errors]
+        problems = [Problem(e.row, e.column, "duplicate_question" if e.column == "question" and "같은 질문" in e.message
+                            else "row_error", e.message) for e in errors]
         live_docs = active_docs(self.engine)
         live_ids = {d.id: d for d in live_docs}
         by_question: dict[str, str] = {}

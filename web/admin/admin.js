@@ -126,7 +126,7 @@ async function preview(e) {
     draftId = r.draft_id;
     $("import-status").textContent = "";
     $("preview").hidden = false;
-    $("preview-summary").textContent = `${r.rows}행: 새 항목 ${r.new}, 바뀐 항목 ${r.changed}, 그대로 ${r.unchanged}. 문제 ${r.problems.length}건.`;
+    $("preview-summary").textContent = `올바른 행 ${r.rows}개: 새 항목 ${r.new}, 바뀐 항목 ${r.changed}, 그대로 ${r.unchanged}. 문제 ${r.problems.length}건.`;
     $("problems").replaceChildren(...r.problems.map((p) => el("tr", { "data-problem": p.kind },
       el("td", { text: String(p.row) }), el("td", { text: p.column }), el("td", { text: KIND_KO[p.kind] || p.kind }), el("td", { text: p.message }))));
     $("publish").disabled = r.problems.length > 0;

@@ -1,0 +1,163 @@
+"""Knowledge managers end to end: a 300-row XLSX with five planted problems shows exactly
+those five in the preview (in a real browser), is fixed, tried next to the live DB and
+published; the bot answers the new question within 5 s. Edits are versioned, a stale save
+is refused, a version can be restored; bad files get clear errors."""
+
+from __future__ import annotations
+
+import io
+import time
+
+import httpx
+import pytest
+from openpyxl import load_workbook
+from selenium.webdriver.common.by import By
+from sqlalchemy import update
+
+from minwon.db.models import Entry
+from minwon.db.session import make_engine, session_scope
+from tests.admin_files import read_xlsx, three_hundred, to_xlsx
+from tests.browser import chromium, screenshot, wait_for
+
+pytestmark = pytest.mark.slow
+KM_PASSWORD = "knowledge-pw-1"
+
+
+@pytest.fixture()
+def km(stack):
+    stack.add_user("km", "knowledge_manager", KM_PASSWORD)
+    client = stack.console("km", KM_PASSWORD)
+    yield client
+    client.close()
+    # Leave the shared stack's counseling DB as the other tests expect it.
+    with session_scope(make_engine(stack.full_env()["MINWON_DATABASE_URL"])) as s:
+        s.execute(update(Entry).where(Entry.id.like("NEW-%")).values(active=False))
+
+
+def _existing(km) -> list[dict[str, str]]:
+    r = km.get("/api/admin/export", params={"format": "xlsx"})
+    assert r.status_code == 200
+    return read_xlsx(r.content)
+
+
+def test_preview_finds_exactly_the_planted_problems(km):
+    records, expected = three_hundred(_existing(km), planted=True)
+    assert len(records) == 300
+    r = km.post("/api/admin/imports", params={"filename": "entries.xlsx"}, content=to_xlsx(records))
+    assert r.status_code == 200, r.text
+    body = r.json()
+    found = {}
+    rows_by_id = {i + 2: rec["id"] for i, rec in enumerate(records)}
+    for p in body["problems"]:
+        found[rows_by_id[p["row"]]] = p["kind"]
+    assert found == expected, body["problems"]
+    publish = km.post(f"/api/admin/imports/{body['draft_id']}/publish")
+    assert publish.status_code == 409 and "고쳐" in publish.json()["detail"]
+
+
+def test_import_fix_try_publish_and_the_bot_answers(stack, km, tmp_path):
+    existing = _existing(km)
+    broken, _ = three_hundred(existing, planted=True)
+    fixed, _ = three_hundred(existing, planted=False)
+    (tmp_path / "entries.xlsx").write_bytes(to_xlsx(broken))
+    (tmp_path / "entries_fixed.xlsx").write_bytes(to_xlsx(fixed))
+    with chromium(tmp_path / "profile") as driver:
+        driver.get(f"{stack.api_url}/admin/")
+        wait_for(lambda: driver.find_element(By.ID, "login-username").is_displayed(), what="login")
+        driver.find_element(By.ID, "login-username").send_keys("km")
+        driver.find_element(By.ID, "login-password").send_keys(KM_PASSWORD)
+        driver.find_element(By.CSS_SELECTOR, "#login-form button").click()
+        wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, "#entries button"), what="entry list")
+        driver.find_element(By.CSS_SELECTOR, '[data-tab="import"]').click()
+
+        driver.find_element(By.ID, "import-file").send_keys(str(tmp_path / "entries.xlsx"))
+        driver.find_element(By.CSS_SELECTOR, "#import-form button").click()
+        rows = wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, "#problems tr"), 120, "problems listed")
+        kinds = sorted(r.get_attribute("data-problem") for r in rows)
+        assert kinds == ["duplicate_question", "overlapping_entry", "row_error", "row_error", "row_error"], kinds
+        assert not driver.find_element(By.ID, "publish").is_enabled()
+        assert not driver.find_element(By.ID, "tab-entries").is_displayed()
+        driver.execute_script("document.getElementById('preview').scrollIntoView()")
+        screenshot(driver, "admin-import-problems.png")
+
+        driver.find_element(By.ID, "import-file").send_keys(str(tmp_path / "entries_fixed.xlsx"))
+        driver.find_element(By.CSS_SELECTOR, "#import-form button").click()
+        wait_for(lambda: "문제 0건" in driver.find_element(By.ID, "preview-summary").text, 120, "clean preview")
+        driver.find_element(By.ID, "try-text").send_keys("방학 때 아이 코딩 배울 곳 있나요")
+        driver.find_element(By.CSS_SELECTOR, "#try-form button").click()
+        wait_for(lambda: "NEW-104" in driver.find_element(By.ID, "try-draft").text, 20, "draft answers")
+        assert "NEW-104" not in driver.find_element(By.ID, "try-live").text
+        driver.execute_script("document.getElementById('try-form').scrollIntoView()")
+        screenshot(driver, "admin-import-try.png")
+
+        driver.find_element(By.ID, "publish").click()
+        published = time.monotonic()
+        wait_for(lambda: "게시했습니다" in driver.find_element(By.ID, "publish-status").text, 60, "published")
+    for attempt in range(100):
+        reply = stack.texts(stack.say(f"km-new-{attempt}-{time.time_ns()}", "방학 중 어린이 코딩 교실이 있나요?"))
+        if "코딩 교실" in reply:
+            break
+        assert time.monotonic() - published < 5, f"new entry not answered 5 s after publishing: {reply}"
+        time.sleep(0.2)
+
+
+def test_edits_are_versioned_a_stale_save_is_refused_and_a_version_restored(km):
+    entry = km.get("/api/admin/entries/CF-002").json()
+    v = entry["version"]
+    fields = {k: entry[k] for k in ("category", "question", "alt_questions", "answer", "department", "phone")}
+    first = km.put(
+        "/api/admin/entries/CF-002",
+        json={"fields": {**fields, "answer": entry["answer"] + " 수정 1"}, "version": v, "reason": "테스트 수정"},
+    )
+    assert first.status_code == 200 and first.json()["version"] == v + 1
+    # A second editor saves from the same old version: refused, nothing changed.
+    stale = km.put("/api/admin/entries/CF-002", json={"fields": {**fields, "answer": "덮어쓰기"}, "version": v})
+    assert stale.status_code == 409 and "다른 사람이 먼저" in stale.json()["detail"]
+    now = km.get("/api/admin/entries/CF-002").json()
+    assert now["answer"].endswith("수정 1") and now["versions"][0]["reason"] == "테스트 수정"
+    assert now["versions"][0]["changed_by"] == "km"
+    bad = km.put("/api/admin/entries/CF-002", json={"fields": {**fields, "answer": ""}, "version": now["version"]})
+    assert bad.status_code == 422 and "answer" in str(bad.json()["detail"])
+    back = km.post("/api/admin/entries/CF-002/revert", json={"version": v, "reason": "원래대로"})
+    assert back.status_code == 200 and back.json()["answer"] == entry["answer"]
+    assert km.get("/api/admin/entries/CF-002").json()["versions"][0]["action"] == "revert"
+
+
+def test_bad_files_get_clear_errors(km):
+    r = km.post("/api/admin/imports", params={"filename": "broken.xlsx"}, content=b"PK\x03\x04 not really a workbook")
+    assert r.status_code == 400 and r.json()["detail"], r.text
+    cp949 = "id,category,question,answer\nNEW-201,생활,반상회는 언제 하나요?,매월 25일입니다.\n".encode("cp949")
+    r = km.post("/api/admin/imports", params={"filename": "cp949.csv"}, content=cp949)
+    assert r.status_code == 200 and r.json()["rows"] == 1 and not r.json()["problems"], r.text
+    big = "id,category,question,answer\n" + "".join(f"B-{i},생활,질문 {i},답 {i}\n" for i in range(50_000))
+    t0 = time.monotonic()
+    r = km.post("/api/admin/imports", params={"filename": "big.csv"}, content=big.encode())
+    assert r.status_code == 400 and "20,000행" in r.json()["detail"] and time.monotonic() - t0 < 30
+    assert km.post("/api/admin/imports", params={"filename": "empty.csv"}, content=b"").status_code == 400
+    assert km.post("/api/admin/imports/nope/publish").status_code == 404
+
+
+def test_export_neutralises_formulas(stack, km):
+    entry = km.get("/api/admin/entries/CF-003").json()
+    fields = {k: entry[k] for k in ("category", "question", "alt_questions", "answer", "department", "phone")}
+    evil = '=HYPERLINK("http://evil.example","클릭")'
+    saved = km.put(
+        "/api/admin/entries/CF-003", json={"fields": {**fields, "answer": evil}, "version": entry["version"]}
+    )
+    assert saved.status_code == 200
+    try:
+        xlsx = km.get("/api/admin/export", params={"format": "xlsx"}).content
+        ws = load_workbook(io.BytesIO(xlsx)).active
+        answers = [row[6].value for row in ws.iter_rows(min_row=2) if row[0].value == "CF-003"]
+        assert answers and not str(answers[0]).startswith("=")
+        csv_text = km.get("/api/admin/export", params={"format": "csv"}).content.decode("utf-8-sig")
+        assert "\n=HYPERLINK" not in csv_text and ",=HYPERLINK" not in csv_text
+    finally:
+        km.post("/api/admin/entries/CF-003/revert", json={"version": entry["version"]})
+
+
+def test_only_knowledge_managers_may_edit(stack):
+    stack.add_user("clerk", "counsellor")
+    with stack.console("clerk", "counsellor-pw-1") as clerk:
+        assert clerk.get("/api/admin/entries").status_code == 403
+    assert httpx.get(f"{stack.api_url}/api/admin/entries").status_code == 401
