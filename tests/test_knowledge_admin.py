@@ -161,3 +161,43 @@ def test_only_knowledge_managers_may_edit(stack):
     with stack.console("clerk", "counsellor-pw-1") as clerk:
         assert clerk.get("/api/admin/entries").status_code == 403
     assert httpx.get(f"{stack.api_url}/api/admin/entries").status_code == 401
+
+
+def test_unanswered_inbox_groups_questions_and_turns_them_into_phrasings(stack, km):
+    """Citizens ask the same unknown thing in different words: one group, most asked first;
+    adding it as phrasings of an entry makes the bot answer it; out-of-scope ones vanish."""
+    asked = [
+        "시청 구내식당 점심 메뉴 알려줘",
+        "시청 구내식당 오늘 점심 뭐예요",
+        "시청 구내식당 점심 메뉴가 뭔가요",
+        "우주선 발사 일정 알려줘",
+    ]
+    for i, text in enumerate(asked):
+        r = httpx.post(f"{stack.api_url}/api/knowledge/ask", json={"text": text, "conversation_id": f"inbox-{i}"})
+        assert r.json()["decision"] in ("reject", "clarify"), (text, r.json()["decision"])
+    clusters = km.get("/api/admin/inbox").json()["clusters"]
+    canteen = next(c for c in clusters if "구내식당" in c["representative"])
+    assert canteen["count"] >= 3 and all("구내식당" in t for t in canteen["texts"]), canteen
+    assert not any("우주선" in t for t in canteen["texts"])
+    space = next(c for c in clusters if "우주선" in c["representative"])
+    assert km.post("/api/admin/inbox/out-of-scope", json={"texts": space["texts"]}).json()["marked"] == 1
+    target = km.get("/api/admin/entries", params={"q": "CF-007"}).json()["entries"][0]["id"]
+    added = km.post("/api/admin/inbox/add-phrasing", json={"texts": canteen["texts"], "entry_id": target})
+    assert added.status_code == 200 and added.json()["added"] == len(canteen["texts"])
+    assert km.get(f"/api/admin/entries/{target}").json()["versions"][0]["reason"].startswith("미답변")
+    left = km.get("/api/admin/inbox").json()["clusters"]
+    assert not any("구내식당" in t or "우주선" in t for c in left for t in c["texts"])
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        r = httpx.post(
+            f"{stack.api_url}/api/knowledge/ask", json={"text": "시청 구내식당 오늘 점심 뭐예요", "log": False}
+        )
+        if r.json()["decision"] == "answer" and r.json()["entry"]["id"] == target:
+            break
+        time.sleep(0.3)
+    else:
+        raise AssertionError("the added phrasing is not answered")
+    km.post(
+        f"/api/admin/entries/{target}/revert",
+        json={"version": km.get(f"/api/admin/entries/{target}").json()["versions"][1]["version"]},
+    )

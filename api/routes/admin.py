@@ -17,6 +17,7 @@ from minwon.auth.accounts import Principal
 from minwon.db.models import Entry
 from minwon.db.session import session_scope
 from minwon.knowledge import editing
+from minwon.knowledge import inbox as inbox_mod
 from minwon.knowledge.editing import EditError
 from minwon.knowledge.files import write_csv, write_xlsx
 from minwon.knowledge.store import to_row, upsert
@@ -248,3 +249,60 @@ def export(
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
+
+
+class InboxTexts(BaseModel):
+    texts: list[str] = Field(min_length=1, max_length=200)
+
+
+class AddPhrasingIn(InboxTexts):
+    entry_id: str = Field(min_length=1, max_length=64)
+
+
+class NewFromInboxIn(InboxTexts):
+    id: str = Field(min_length=1, max_length=64)
+    fields: dict[str, Any]
+
+
+@router.get("/inbox")
+def inbox(
+    request: Request, days: int = Query(default=30, ge=1, le=365), p: Principal = Depends(require(*KM))
+) -> dict[str, Any]:
+    """Citizens' questions the bot could not answer, grouped by meaning, most asked first."""
+    state = _state(request)
+    return {"clusters": [c.as_dict() for c in inbox_mod.clusters(state.engine, state.retriever, days)]}
+
+
+@router.post("/inbox/add-phrasing")
+def inbox_add_phrasing(body: AddPhrasingIn, request: Request, p: Principal = Depends(require(*KM))) -> dict[str, Any]:
+    """Add the citizens' words as phrasings of an existing entry (a new version of it)."""
+    state = _state(request)
+    try:
+        e = editing.get(state.engine, body.entry_id)
+        data = editing.snapshot(e)
+        known = {q.replace(" ", "") for q in [data["question"], *data["alt_questions"]]}
+        new = [t.strip()[:300] for t in body.texts if t.strip() and t.replace(" ", "") not in known]
+        data["alt_questions"] = [*data["alt_questions"], *new]
+        saved = editing.save(state.engine, e.id, data, e.version, p.username, reason="미답변 질문함에서 질문 표현 추가")
+    except EditError as exc:
+        raise _edit_error(exc) from exc
+    inbox_mod.mark(state.engine, body.texts, "added", p.username, saved.id)
+    return {"entry": entry_out(saved), "added": len(new)}
+
+
+@router.post("/inbox/new-entry", status_code=201)
+def inbox_new_entry(body: NewFromInboxIn, request: Request, p: Principal = Depends(require(*KM))) -> dict[str, Any]:
+    state = _state(request)
+    try:
+        saved = editing.save(
+            state.engine, body.id, body.fields, None, p.username, reason="미답변 질문함에서 새 항목", create=True
+        )
+    except EditError as exc:
+        raise _edit_error(exc) from exc
+    inbox_mod.mark(state.engine, body.texts, "created", p.username, saved.id)
+    return entry_out(saved)
+
+
+@router.post("/inbox/out-of-scope")
+def inbox_out_of_scope(body: InboxTexts, request: Request, p: Principal = Depends(require(*KM))) -> dict[str, int]:
+    return {"marked": inbox_mod.mark(_state(request).engine, body.texts, "out_of_scope", p.username)}

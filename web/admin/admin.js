@@ -107,7 +107,10 @@ async function save(e) {
     if (state.current && state.current.version) {
       saved = await post(`/api/admin/entries/${encodeURIComponent(state.current.id)}`, { fields: collect(), version: state.current.version, reason }, "PUT");
     } else {
-      saved = await post("/api/admin/entries", { id: $("f-id").value.trim(), fields: collect(), reason });
+      saved = state.inboxTexts
+        ? await post("/api/admin/inbox/new-entry", { id: $("f-id").value.trim(), fields: collect(), texts: state.inboxTexts })
+        : await post("/api/admin/entries", { id: $("f-id").value.trim(), fields: collect(), reason });
+      state.inboxTexts = null;
     }
     await openEntry(saved.id); await search();
     $("edit-ok").textContent = "저장했습니다. 몇 초 안에 시민 답변에 반영됩니다.";
@@ -139,6 +142,42 @@ function describe(d) {
   return `${kind}: ${d.entry_id} ${d.question}\n\n${d.answer || ""}`;
 }
 
+async function loadInbox() {
+  const { clusters } = await api("/api/admin/inbox");
+  const body = $("inbox"); body.replaceChildren();
+  for (const c of clusters) {
+    const actions = el("td", {});
+    if (c.suggestion) {
+      const add = el("button", { type: "button", text: `${c.suggestion.entry_id}에 질문 표현으로 추가` });
+      add.onclick = () => inboxAction("/api/admin/inbox/add-phrasing", { texts: c.texts, entry_id: c.suggestion.entry_id });
+      actions.append(add, " ");
+    }
+    const create = el("button", { type: "button", text: "새 항목 만들기" });
+    create.onclick = () => { selectTab("entries"); state.current = null; state.inboxTexts = c.texts; $("edit-title").textContent = "새 항목 (미답변 질문에서)"; fill({ question: c.representative, alt_questions: c.texts.slice(1) }); $("versions").replaceChildren(); };
+    const out = el("button", { type: "button", text: "범위 밖" });
+    out.onclick = () => inboxAction("/api/admin/inbox/out-of-scope", { texts: c.texts });
+    actions.append(create, " ", out);
+    body.append(el("tr", { "data-cluster": c.representative },
+      el("td", { text: String(c.count) }),
+      el("td", { text: c.texts.join(" / ") }),
+      el("td", { text: c.suggestion ? `${c.suggestion.entry_id} ${c.suggestion.question} (${c.suggestion.score})` : "-" }),
+      actions));
+  }
+  $("inbox-status").textContent = clusters.length ? "" : "처리할 미답변 질문이 없습니다.";
+}
+
+async function inboxAction(path, data) {
+  $("inbox-error").textContent = "";
+  try { await post(path, data); $("inbox-status").textContent = "처리했습니다."; await loadInbox(); }
+  catch (err) { $("inbox-error").textContent = err.message; }
+}
+
+function selectTab(name) {
+  for (const x of document.querySelectorAll("[role=tab]")) x.setAttribute("aria-selected", String(x.dataset.tab === name));
+  for (const t of ["entries", "import", "inbox", "export"]) $(`tab-${t}`).hidden = t !== name;
+  if (name === "inbox") loadInbox().catch((e) => { $("inbox-error").textContent = e.message; });
+}
+
 function wire() {
   $("login-form").addEventListener("submit", async (e) => {
     e.preventDefault();
@@ -146,12 +185,9 @@ function wire() {
     catch (err) { $("login-error").textContent = err.message; }
   });
   $("logout").onclick = async () => { try { await post("/api/console/logout", {}); } catch {} showLogin(); };
-  for (const b of document.querySelectorAll("[role=tab]")) b.onclick = () => {
-    for (const x of document.querySelectorAll("[role=tab]")) x.setAttribute("aria-selected", String(x === b));
-    for (const t of ["entries", "import", "export"]) $(`tab-${t}`).hidden = t !== b.dataset.tab;
-  };
+  for (const b of document.querySelectorAll("[role=tab]")) b.onclick = () => selectTab(b.dataset.tab);
   $("search-form").addEventListener("submit", (e) => { e.preventDefault(); search(); });
-  $("new-entry").onclick = () => { state.current = null; $("edit-title").textContent = "새 항목"; fill({}); $("versions").replaceChildren(); };
+  $("new-entry").onclick = () => { state.current = null; state.inboxTexts = null; $("edit-title").textContent = "새 항목"; fill({}); $("versions").replaceChildren(); };
   $("edit").addEventListener("submit", save);
   $("import-form").addEventListener("submit", preview);
   $("try-form").addEventListener("submit", async (e) => {
