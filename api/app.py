@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from api import state
-from api.routes import admin, console, conversations, handoff, kakao, knowledge
+from api.routes import admin, console, conversations, handoff, kakao, knowledge, models
 from minwon.privacy import install_log_masking
 from minwon.settings import ROOT, Settings, get_settings
 
@@ -70,6 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(console.router)
     app.include_router(kakao.router)
     app.include_router(admin.router)
+    app.include_router(models.router)
     app.mount("/console", StaticFiles(directory=WEB_DIR / "console", html=True), name="console")
     app.mount("/admin", StaticFiles(directory=WEB_DIR / "admin", html=True), name="admin")
     app.mount("/widget", StaticFiles(directory=WEB_DIR / "widget"), name="widget")

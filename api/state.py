@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import Engine
 
@@ -21,6 +22,7 @@ from minwon.knowledge.review import Drafts
 from minwon.knowledge.store import count, import_file
 from minwon.retrieval.retriever import LiveRetriever
 from minwon.settings import VAR_DIR, Settings
+from training.models import TrainingJob
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +41,7 @@ class AppState:
     kakao_token: str
     kakao_bot_id: str
     drafts: Drafts
+    training: TrainingJob
 
 
 def start(settings: Settings) -> AppState:
@@ -68,4 +71,5 @@ def start(settings: Settings) -> AppState:
         kakao_token=kakao_token,
         kakao_bot_id=kakao_bot_id,
         drafts=Drafts(engine, retriever),
+        training=TrainingJob(Path(os.environ.get("MINWON_MODELS_DIR", settings.models_dir))),
     )

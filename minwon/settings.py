@@ -144,6 +144,9 @@ class Settings(BaseSettings):
     # Where the action server reaches our API.
     api_url: str = "http://127.0.0.1:8000"
 
+    # Trained Rasa models and their registry (models/registry.json).
+    models_dir: Path = ROOT / "models"
+
     # Default channel recorded when a caller does not say which one it is.
     default_channel: str = "rest"
     retrieval: RetrievalSettings = RetrievalSettings()

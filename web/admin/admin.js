@@ -172,10 +172,50 @@ async function inboxAction(path, data) {
   catch (err) { $("inbox-error").textContent = err.message; }
 }
 
+const STATUS_KO = { candidate: "후보", active: "사용 중", retired: "이전 모델", rejected: "게시 불가" };
+
+async function loadModels() {
+  const { models } = await api("/api/admin/models");
+  const body = $("models"); body.replaceChildren();
+  for (const m of models) {
+    const ev = m.eval || {};
+    const act = el("td", {});
+    if (m.status !== "active") {
+      const b = el("button", { type: "button", text: m.published_at ? "이 모델로 되돌리기" : "게시" });
+      b.onclick = async () => {
+        $("models-error").textContent = "";
+        $("train-status").textContent = "게시하는 중입니다… (모델을 불러오는 동안에도 챗봇은 계속 답합니다)";
+        try { await post(`/api/admin/models/${encodeURIComponent(m.name)}/${m.published_at ? "rollback" : "publish"}`, {}); $("train-status").textContent = `${m.name} 모델을 게시했습니다.`; }
+        catch (e) { $("train-status").textContent = ""; $("models-error").textContent = e.message; }
+        await loadModels();
+      };
+      act.append(b);
+    }
+    body.append(el("tr", { "data-model": m.name }, el("td", { text: m.name }), el("td", { text: STATUS_KO[m.status] || m.status }),
+      el("td", { text: ev.accuracy != null ? ev.accuracy.toFixed(3) : "-" }), el("td", { text: ev.macro_f1 != null ? ev.macro_f1.toFixed(3) : "-" }),
+      el("td", { text: m.train_s ? `${m.train_s}초` : "-" }), el("td", { text: (m.gate && m.gate.reason) || "" }), act));
+  }
+  if (models.length && models[0].eval) {
+    const ev = models[0].eval;
+    $("report").hidden = false;
+    $("report-title").textContent = `평가 보고서: ${models[0].name} (예문 ${ev.examples}개${ev.cross_validation ? `, 교차 검증 정확도 ${ev.cross_validation.accuracy}` : ""})`;
+    $("report-pairs").replaceChildren(...(ev.confusion_pairs || []).map((p) => el("li", { text: `${p.intent} → ${p.predicted}: ${p.count}건` })));
+    $("report-plot").src = `/api/admin/models/${encodeURIComponent(models[0].name)}/confusion.png`;
+  }
+}
+
+let trainTimer = null;
+async function pollTraining() {
+  const st = await api("/api/admin/training");
+  $("train-status").textContent = st.running ? `진행 중: ${st.stage}` : st.error ? `실패: ${st.error}` : st.stage ? `학습 ${st.stage}` : "";
+  if (st.running) trainTimer = setTimeout(pollTraining, 2000); else { trainTimer = null; loadModels(); }
+}
+
 function selectTab(name) {
   for (const x of document.querySelectorAll("[role=tab]")) x.setAttribute("aria-selected", String(x.dataset.tab === name));
-  for (const t of ["entries", "import", "inbox", "export"]) $(`tab-${t}`).hidden = t !== name;
+  for (const t of ["entries", "import", "inbox", "models", "export"]) $(`tab-${t}`).hidden = t !== name;
   if (name === "inbox") loadInbox().catch((e) => { $("inbox-error").textContent = e.message; });
+  if (name === "models") { loadModels().catch((e) => { $("models-error").textContent = e.message; }); pollTraining().catch(() => {}); }
 }
 
 function wire() {
@@ -195,6 +235,11 @@ function wire() {
     try { const r = await post(`/api/admin/imports/${draftId}/try`, { text: $("try-text").value }); $("try-live").textContent = describe(r.live); $("try-draft").textContent = describe(r.draft); }
     catch (err) { $("import-error").textContent = err.message; }
   });
+  $("train").onclick = async () => {
+    $("models-error").textContent = "";
+    try { await post("/api/admin/training", { cross_validation: $("train-cv").checked }); if (!trainTimer) pollTraining(); }
+    catch (e) { $("models-error").textContent = e.message; }
+  };
   $("publish").onclick = async () => {
     try { const r = await post(`/api/admin/imports/${draftId}/publish`, {}); $("publish-status").textContent = `${r.published}개 항목을 게시했습니다. 몇 초 안에 시민 답변에 반영됩니다.`; $("publish").disabled = true; await search(); }
     catch (err) { $("import-error").textContent = err.message; }
