@@ -39,6 +39,7 @@ minwon is running (logs in var/log/):
   action server   http://127.0.0.1:$MINWON_ACTION_PORT
   web services    http://127.0.0.1:$MINWON_API_PORT    (API docs: /docs)
   counsellor console  http://127.0.0.1:$MINWON_API_PORT/console/
+  knowledge admin http://127.0.0.1:$MINWON_API_PORT/admin/
   web chat demo   http://127.0.0.1:$MINWON_API_PORT/demo/   (widget: /widget/minwon-chat.js)
   KakaoTalk skill POST http://127.0.0.1:$MINWON_API_PORT/webhooks/kakao/webhook   X-Skill-Token: $KAKAO_SKILL_TOKEN
 $(if [ -f var/admin_password.txt ]; then echo "    first login: admin / $(cat var/admin_password.txt)  (var/admin_password.txt; add users: make user)"; fi)
