@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -201,3 +202,48 @@ def test_unanswered_inbox_groups_questions_and_turns_them_into_phrasings(stack, 
         f"/api/admin/entries/{target}/revert",
         json={"version": km.get(f"/api/admin/entries/{target}").json()["versions"][1]["version"]},
     )
+
+
+def test_intent_examples_are_managed_and_reach_the_training_data(stack, km, tmp_path):
+    added = km.post(
+        "/api/admin/intents/examples", json={"intent": "request_human", "text": "사람 상담원 좀 불러 주실래요"}
+    )
+    assert added.status_code == 201, added.text
+    clash = km.post("/api/admin/intents/examples", json={"intent": "greet", "text": "사람 상담원 좀 불러 주실래요"})
+    assert clash.status_code == 409 and "request_human" in clash.json()["detail"]
+    from_file = km.post("/api/admin/intents/examples", json={"intent": "thank", "text": "안녕하세요"})
+    assert from_file.status_code == 409  # already a greet example in nlu_data/
+    assert km.post("/api/admin/intents/examples", json={"intent": "ask_question", "text": "x"}).status_code == 422
+    listing = {i["intent"]: i for i in km.get("/api/admin/intents").json()["intents"]}
+    assert any(a["text"] == "사람 상담원 좀 불러 주실래요" for a in listing["request_human"]["added"])
+    assert listing["greet"]["examples"]
+    # build_nlu writes them next to the generated ask_question examples.
+    import subprocess
+
+    from tests.stack import SVC_PY
+
+    out = tmp_path / "faq.yml"
+    subprocess.run(
+        [str(SVC_PY), "-m", "training.build_nlu", "--out", str(out)],
+        env=stack.full_env(),
+        check=True,
+        cwd=str(Path(__file__).resolve().parent.parent),
+        capture_output=True,
+    )
+    assert "사람 상담원 좀 불러 주실래요" in (tmp_path / "managed.yml").read_text(encoding="utf-8")
+    assert km.delete(f"/api/admin/intents/examples/{added.json()['id']}").json() == {"deleted": True}
+    assert km.delete(f"/api/admin/intents/examples/{added.json()['id']}").status_code == 404
+
+
+def test_answers_rated_unhelpful_reach_the_inbox(stack, km):
+    r = httpx.post(
+        f"{stack.api_url}/api/conversations/rate-1/feedback",
+        json={"entry_id": "WA-001", "helpful": False, "question": "수도요금 고지서 재발급 010-1234-5678"},
+    )
+    assert r.status_code == 201
+    assert httpx.post(f"{stack.api_url}/api/conversations/rate-1/feedback", json={"helpful": False}).status_code == 422
+    clusters = km.get("/api/admin/inbox").json()["clusters"]
+    mine = next(c for c in clusters if any("고지서 재발급" in t for t in c["texts"]))
+    assert mine["sources"].get("도움 안 됨") == 1
+    assert not any("010-1234-5678" in t for t in mine["texts"])  # masked like every stored copy
+    km.post("/api/admin/inbox/out-of-scope", json={"texts": mine["texts"]})

@@ -50,7 +50,7 @@ def _ticket(key: str | None = None, conv: str = "c1") -> NewTicket:
 def test_migration_is_idempotent(engine):
     migrate(engine)  # a second start must not fail
     with engine.connect() as c:
-        assert c.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0004"
+        assert c.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0005"
 
 
 def test_ticket_keeps_whole_transcript_masked_and_the_original_sealed(engine):

@@ -57,6 +57,8 @@ def main() -> None:
         migrate(engine)
         import_file(engine, str(tmp_path / "thousand.csv"), updated_by="bench")
         os.environ["MINWON_DATABASE_URL"] = db
+        # A cold training: Rasa's component cache would otherwise reuse an earlier run.
+        os.environ["RASA_CACHE_DIRECTORY"] = str(tmp_path / "rasa-cache")
         os.environ["MINWON_SEED_SAMPLE_DB"] = "false"
         t0 = time.monotonic()
         entry = model_ops.train(tmp_path / "models", cv=False, progress=lambda s: print("  ", s, flush=True))

@@ -11,6 +11,7 @@ import argparse
 from pathlib import Path
 
 from minwon.db.session import make_engine, migrate
+from minwon.knowledge.intents import write_training_file
 from minwon.knowledge.store import active_docs, count, import_file
 from minwon.settings import get_settings
 from minwon.text import clean
@@ -43,6 +44,8 @@ def build(out: Path) -> int:
         "",
     ]
     out.write_text("\n".join(lines), encoding="utf-8")
+    # Examples knowledge managers added from the admin page.
+    write_training_file(engine, out.parent / "managed.yml")
     return len(examples)
 
 

@@ -16,7 +16,7 @@ from api.state import AppState
 from minwon.auth.accounts import Principal
 from minwon.db.models import Entry
 from minwon.db.session import session_scope
-from minwon.knowledge import editing
+from minwon.knowledge import editing, intents
 from minwon.knowledge import inbox as inbox_mod
 from minwon.knowledge.editing import EditError
 from minwon.knowledge.files import write_csv, write_xlsx
@@ -306,3 +306,37 @@ def inbox_new_entry(body: NewFromInboxIn, request: Request, p: Principal = Depen
 @router.post("/inbox/out-of-scope")
 def inbox_out_of_scope(body: InboxTexts, request: Request, p: Principal = Depends(require(*KM))) -> dict[str, int]:
     return {"marked": inbox_mod.mark(_state(request).engine, body.texts, "out_of_scope", p.username)}
+
+
+class ExampleIn(BaseModel):
+    intent: str = Field(min_length=1, max_length=100)
+    text: str = Field(min_length=1, max_length=300)
+
+
+@router.get("/intents")
+def list_intents(request: Request, p: Principal = Depends(require(*KM))) -> dict[str, Any]:
+    """Intent examples: from nlu_data/ (read-only here) and those added on this page."""
+    added: dict[str, list[dict[str, Any]]] = {}
+    for m in intents.managed(_state(request).engine):
+        added.setdefault(m.intent, []).append({"id": m.id, "text": m.text, "added_by": m.added_by})
+    files = intents.file_examples()
+    return {"intents": [{"intent": i, "examples": files.get(i, []), "added": added.get(i, [])}
+                        for i in intents.EDITABLE]}
+
+
+@router.post("/intents/examples", status_code=201)
+def add_example(body: ExampleIn, request: Request, p: Principal = Depends(require(*KM))) -> dict[str, Any]:
+    try:
+        m = intents.add(_state(request).engine, body.intent, body.text, p.username)
+    except intents.ExampleError as exc:
+        raise HTTPException(exc.status, detail=exc.message) from exc
+    return {"id": m.id, "intent": m.intent, "text": m.text, "note": "다음 재학습부터 반영됩니다."}
+
+
+@router.delete("/intents/examples/{example_id}")
+def delete_example(example_id: int, request: Request, p: Principal = Depends(require(*KM))) -> dict[str, bool]:
+    try:
+        intents.remove(_state(request).engine, example_id)
+    except intents.ExampleError as exc:
+        raise HTTPException(exc.status, detail=exc.message) from exc
+    return {"deleted": True}

@@ -16,16 +16,18 @@ from typing import Any
 import httpx
 from fastapi import APIRouter, HTTPException, Path, Query, Request, WebSocket, WebSocketDisconnect
 from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from api import notify, views
 from api.schemas import CitizenMessageIn
 from api.state import AppState
-from minwon.db.models import Ticket, TranscriptTurn
+from minwon.db.models import QueryLog, Ticket, TranscriptTurn
 from minwon.db.session import session_scope
 from minwon.handoff import queue, wording
 from minwon.handoff.hub import conversation_topic, ticket_topic
-from minwon.privacy import mask_and_seal
+from minwon.privacy import mask_and_seal, mask_personal_data
+from minwon.text import clean
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/conversations", tags=["conversations"])
@@ -99,6 +101,32 @@ async def cancel(request: Request, conversation_id: str = ConversationId) -> dic
     notify.ticket_changed(state, ticket)
     await after_cancel(state, conversation_id)
     return {"cancelled": True, "reply": wording.CANCELLED_TEXT}
+
+
+class FeedbackIn(BaseModel):
+    entry_id: str = Field(min_length=1, max_length=64)
+    helpful: bool
+    question: str = Field(default="", max_length=2000)
+    channel: str = Field(default="web", max_length=30)
+
+
+@router.post("/{conversation_id}/feedback", status_code=201)
+def feedback(body: FeedbackIn, request: Request, conversation_id: str = ConversationId) -> dict[str, bool]:
+    """A citizen's 도움이 됐어요 / 안 됐어요 on an answer; unhelpful answers go to the
+    knowledge managers' inbox with the question that got them."""
+    state = _state(request)
+    with session_scope(state.engine) as s:
+        s.add(
+            QueryLog(
+                conversation_id=conversation_id,
+                channel=body.channel,
+                text=mask_personal_data(clean(body.question, 2000)) or f"({body.entry_id} 답변)",
+                decision="helpful" if body.helpful else "unhelpful",
+                entry_id=body.entry_id,
+                score=0.0,
+            )
+        )
+    return {"recorded": True}
 
 
 @router.get("/{conversation_id}/state")

@@ -235,3 +235,16 @@ class InboxMark(Base):
     entry_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     marked_by: Mapped[str] = mapped_column(String(100), default="")
     marked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class NluExample(Base):
+    """An intent example a knowledge manager added; written into the training data
+    (nlu_data/generated/managed.yml) at every training."""
+
+    __tablename__ = "nlu_examples"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    intent: Mapped[str] = mapped_column(String(100), index=True)
+    text: Mapped[str] = mapped_column(String(300))
+    added_by: Mapped[str] = mapped_column(String(100), default="")
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

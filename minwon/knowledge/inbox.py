@@ -20,7 +20,8 @@ from minwon.retrieval.retriever import Retriever
 # Two questions belong together when their e5 vectors are this close (cosine); e5 puts
 # paraphrases at ~0.9 and merely related questions at ~0.8.
 SAME_QUESTION = 0.88
-SOURCES = {"reject": "답 못 함", "clarify": "선택지만 제시", "no_match": "상담원 연결(답 없음)"}
+SOURCES = {"reject": "답 못 함", "clarify": "선택지만 제시", "unhelpful": "도움 안 됨",
+           "no_match": "상담원 연결(답 없음)"}
 
 
 def text_key(text: str) -> str:
@@ -53,7 +54,7 @@ def collect(engine: Engine, days: int = 30) -> Counter[tuple[str, str]]:
         marked = set(s.scalars(select(InboxMark.text_key)))
         for text, decision in s.execute(
             select(QueryLog.text, QueryLog.decision).where(
-                QueryLog.created_at >= since, QueryLog.decision.in_(("reject", "clarify"))
+                QueryLog.created_at >= since, QueryLog.decision.in_(("reject", "clarify", "unhelpful"))
             )
         ):
             if text and any(ch.isalnum() for ch in text) and text_key(text) not in marked:

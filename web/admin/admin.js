@@ -172,6 +172,24 @@ async function inboxAction(path, data) {
   catch (err) { $("inbox-error").textContent = err.message; }
 }
 
+async function loadIntents() {
+  const { intents } = await api("/api/admin/intents");
+  const sel = $("example-intent");
+  if (!sel.options.length) for (const i of intents) sel.append(el("option", { value: i.intent, text: i.intent }));
+  $("intent-list").replaceChildren(...intents.map((i) => {
+    const box = el("section", { className: "card" }, el("h3", { text: `${i.intent} (${i.examples.length + i.added.length})` }));
+    const list = el("ul", {});
+    for (const a of i.added) {
+      const del = el("button", { type: "button", text: "삭제" });
+      del.onclick = async () => { try { await api(`/api/admin/intents/examples/${a.id}`, { method: "DELETE" }); await loadIntents(); } catch (e) { $("example-error").textContent = e.message; } };
+      list.append(el("li", { "data-example": a.text }, `${a.text} (추가: ${a.added_by}) `, del));
+    }
+    for (const e of i.examples.slice(0, 30)) list.append(el("li", { className: "muted", text: e }));
+    box.append(list);
+    return box;
+  }));
+}
+
 const STATUS_KO = { candidate: "후보", active: "사용 중", retired: "이전 모델", rejected: "게시 불가" };
 
 async function loadModels() {
@@ -213,7 +231,8 @@ async function pollTraining() {
 
 function selectTab(name) {
   for (const x of document.querySelectorAll("[role=tab]")) x.setAttribute("aria-selected", String(x.dataset.tab === name));
-  for (const t of ["entries", "import", "inbox", "models", "export"]) $(`tab-${t}`).hidden = t !== name;
+  for (const t of ["entries", "import", "inbox", "intents", "models", "export"]) $(`tab-${t}`).hidden = t !== name;
+  if (name === "intents") loadIntents().catch((e) => { $("example-error").textContent = e.message; });
   if (name === "inbox") loadInbox().catch((e) => { $("inbox-error").textContent = e.message; });
   if (name === "models") { loadModels().catch((e) => { $("models-error").textContent = e.message; }); pollTraining().catch(() => {}); }
 }
@@ -234,6 +253,12 @@ function wire() {
     e.preventDefault();
     try { const r = await post(`/api/admin/imports/${draftId}/try`, { text: $("try-text").value }); $("try-live").textContent = describe(r.live); $("try-draft").textContent = describe(r.draft); }
     catch (err) { $("import-error").textContent = err.message; }
+  });
+  $("example-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    $("example-error").textContent = ""; $("example-status").textContent = "";
+    try { const r = await post("/api/admin/intents/examples", { intent: $("example-intent").value, text: $("example-text").value }); $("example-status").textContent = `추가했습니다. ${r.note}`; $("example-text").value = ""; await loadIntents(); }
+    catch (err) { $("example-error").textContent = err.message; }
   });
   $("train").onclick = async () => {
     $("models-error").textContent = "";

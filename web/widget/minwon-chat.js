@@ -49,6 +49,9 @@
     .msg a { color: #0b47a8; }
     .choices { display: flex; flex-wrap: wrap; gap: 6px; margin: 4px 0 8px; }
     .choices button { border: 1px solid ${colors.primary}; color: #0b47a8; background: #fff; border-radius: 16px; padding: 6px 10px; font-size: .95em; cursor: pointer; text-align: left; }
+    .rate { margin-top: 6px; display: flex; gap: 6px; flex-wrap: wrap; }
+    .rate button { border: 1px solid #6b7480; background: #fff; color: #1b1f24; border-radius: 12px; padding: 2px 8px; font-size: .85em; cursor: pointer; }
+    .contrast .rate button { background: #000; color: #ffef00; border-color: #ffef00; }
     .typing { padding: 0 12px 6px; font-size: .85em; color: #4a525c; min-height: 1.4em; }
     form { display: flex; gap: 6px; padding: 8px; border-top: 1px solid #d5dae0; }
     textarea { flex: 1; resize: none; font-size: 1em; padding: 8px; border: 1px solid #6b7480; border-radius: 8px; min-height: 44px; }
@@ -135,8 +138,26 @@
     };
   }
   function post(obj) { const m = JSON.stringify(obj); if (ws && ws.readyState === 1) ws.send(m); else outbox.push(m); }
+  let lastQuestion = "";
+  function rate(bubble, entryId, question) {
+    const box = el("div", "rate");
+    box.setAttribute("role", "group"); box.setAttribute("aria-label", "답변 평가");
+    for (const [label, helpful] of [["도움이 됐어요", true], ["도움이 안 됐어요", false]]) {
+      const b = el("button", null, label); b.type = "button";
+      b.addEventListener("click", () => {
+        fetch(cfg.server + "/api/conversations/" + encodeURIComponent(session.id) + "/feedback", {
+          method: "POST", headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ entry_id: entryId, helpful, question, channel: "web" }),
+        }).catch(() => {});
+        box.replaceChildren(el("span", null, helpful ? "의견 고맙습니다." : "의견 고맙습니다. 더 나은 답변을 준비하겠습니다."));
+      });
+      box.append(b);
+    }
+    bubble.append(box);
+  }
   function send(text, shown) {
     if (!text.trim()) return;
+    if (!text.startsWith("/")) lastQuestion = text;
     add({ kind: "user", text: shown || text });
     pendingBot++; typing("답변을 찾고 있습니다…");
     post({ type: "message", text });
@@ -168,6 +189,7 @@
           a.href = "tel:" + ev.custom.phone.replace(/[^0-9+]/g, "");
           last.append(el("br"), a);
         }
+        if (last && ev.custom.entry_id) rate(last, ev.custom.entry_id, lastQuestion);
         return;
       }
       if (ev.text) { lastEntry = { kind: "bot", text: ev.text, buttons: ev.buttons || [] }; add(lastEntry); }
