@@ -124,6 +124,29 @@ class KakaoSettings(BaseModel):
     event_name: str = "counsellor_reply"
 
 
+class VoiceSettings(BaseModel):
+    """The voicebot (voice_gateway/)."""
+
+    # A CTranslate2 Whisper directory; empty = the embedded multilingual base model.
+    stt_model: str = ""
+    stt_compute_type: str = "int8"
+    stt_beam_size: int = 1
+    stt_threads: int = 2
+    # Silero VAD (inside faster-whisper): speech probability threshold and the silence
+    # that ends an utterance.
+    vad_threshold: float = 0.5
+    vad_min_silence_ms: int = 500
+    # Bias recognition toward the counseling DB's place and programme names (a Whisper
+    # prompt). Off: on espeak-made speech it made Whisper repeat the prompt's words;
+    # to be measured on real recordings before it is turned on.
+    stt_use_db_vocabulary: bool = False
+    tts_engine: Literal["espeak", "coqui"] = "espeak"
+    tts_voice: str = "ko"
+    tts_rate_wpm: int = 150
+    # coqui-tts: a model directory with config.json and the checkpoint (optional extra).
+    tts_model_path: str = ""
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="MINWON_", env_nested_delimiter="__", extra="ignore"
@@ -152,6 +175,7 @@ class Settings(BaseSettings):
     retrieval: RetrievalSettings = RetrievalSettings()
     handoff: HandoffSettings = HandoffSettings()
     kakao: KakaoSettings = KakaoSettings()
+    voice: VoiceSettings = VoiceSettings()
     auth: AuthSettings = AuthSettings()
 
     @classmethod

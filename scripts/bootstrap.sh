@@ -14,6 +14,7 @@ log() { printf '[bootstrap] %s\n' "$*" >&2; }
 apt_needed=()
 command -v java >/dev/null 2>&1 || apt_needed+=(default-jre-headless)   # KoNLPy runs on a JVM
 command -v sqlite3 >/dev/null 2>&1 || apt_needed+=(sqlite3)
+command -v espeak-ng >/dev/null 2>&1 || apt_needed+=(espeak-ng)   # the voicebot's default voice
 # Browser tests (MINWON_BROWSER=1, set by the test command): Debian's Chromium and its
 # driver, and a Korean font so screenshots show Hangul.
 if [ "${MINWON_BROWSER:-0}" = 1 ]; then

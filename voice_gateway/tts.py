@@ -1,0 +1,73 @@
+"""Text to speech behind one interface: espeak-ng Korean (Debian's espeak-ng, the embedded
+default) or coqui-tts from a model directory (optional extra). Text is first rewritten for
+the ear (speech_text.to_speech); fixed prompts are cached."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import wave
+from functools import lru_cache
+from typing import Protocol
+
+import numpy as np
+from scipy.signal import resample_poly
+
+from minwon.settings import VoiceSettings
+from voice_gateway.speech_text import to_speech
+
+SAMPLE_RATE = 16_000
+
+
+class TTSError(RuntimeError):
+    pass
+
+
+class TTSEngine(Protocol):
+    def synthesize(self, text: str) -> np.ndarray: ...  # mono float32, 16 kHz
+
+
+class EspeakTTS:
+    def __init__(self, voice: str = "ko", rate_wpm: int = 150) -> None:
+        self.binary = shutil.which("espeak-ng")
+        if self.binary is None:
+            raise TTSError("espeak-ng is not installed (apt-get install espeak-ng)")
+        self.voice, self.rate = voice, rate_wpm
+
+    def synthesize(self, text: str) -> np.ndarray:
+        spoken = to_speech(text)
+        if not spoken.strip():
+            return np.zeros(0, dtype=np.float32)
+        proc = subprocess.run(
+            [self.binary, "-v", self.voice, "-s", str(self.rate), "--stdout", spoken],
+            capture_output=True,
+            timeout=30,
+            check=False,
+        )
+        if proc.returncode or not proc.stdout:
+            raise TTSError(f"espeak-ng failed: {proc.stderr.decode(errors='replace')[:200]}")
+        with wave.open(io.BytesIO(proc.stdout)) as w:
+            rate = w.getframerate()
+            pcm = np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16).astype(np.float32) / 32768.0
+        if rate != SAMPLE_RATE:
+            g = np.gcd(rate, SAMPLE_RATE)
+            pcm = resample_poly(pcm, SAMPLE_RATE // g, rate // g).astype(np.float32)
+        return pcm
+
+
+class CachedTTS:
+    """Prompts the bot says again and again (greeting, reprompt, goodbye) are made once."""
+
+    def __init__(self, engine: TTSEngine, size: int = 256) -> None:
+        self.engine = engine
+        self._cached = lru_cache(maxsize=size)(engine.synthesize)
+
+    def synthesize(self, text: str) -> np.ndarray:
+        return self._cached(text)
+
+
+def make_tts(settings: VoiceSettings) -> CachedTTS:
+    if settings.tts_engine == "coqui":
+        raise TTSError("coqui-tts is an optional extra not installed in this build; use tts_engine=espeak")
+    return CachedTTS(EspeakTTS(settings.tts_voice, settings.tts_rate_wpm))
