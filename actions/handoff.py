@@ -24,10 +24,18 @@ async def hand_off(
     entry_id: str | None = None,
 ) -> List[EventType]:
     avail = await api_client.availability(" ".join(t["text"] for t in build(tracker)[-6:] if t["sender"] == "user"))
-    if not avail.get("open", True):
+    # A phone caller cannot be handed a chat: the voicebot always offers a callback (the
+    # voice gateway reads back the caller's number and asks for consent).
+    voice = channel_of(tracker) == "voice"
+    if voice or not avail.get("open", True):
         # Nobody to take the chat now: say when they are back, offer a callback, and the
         # duty officer when it sounds urgent.
-        dispatcher.utter_message(text=messages.closed_text(reason, avail), buttons=messages.CALLBACK_BUTTONS)
+        dispatcher.utter_message(text=messages.closed_text(reason, avail), buttons=messages.CALLBACK_BUTTONS,
+                                 json_message={"minwon": "callback_offer", "reason": reason,
+                                               "open": bool(avail.get("open", True)),
+                                               "urgent": bool(avail.get("urgent")),
+                                               "duty_officer_phone": avail.get("duty_officer_phone") or "",
+                                               "reopen_text": avail.get("reopen_text") or ""})
         return [SlotSet("callback_offered", True), SlotSet("callback_reason", reason),
                 SlotSet("pending_choices", None)]
     transcript = build(tracker)

@@ -30,7 +30,9 @@ def answer_text(entry: Dict[str, Any]) -> str:
 def answer_meta(entry: Dict[str, Any]) -> Dict[str, Any]:
     return {"minwon": "answer", "entry_id": entry.get("id"), "question": entry.get("question", ""),
             "department": entry.get("department", ""), "phone": entry.get("phone", ""),
-            "needs_human": bool(entry.get("needs_human"))}
+            "needs_human": bool(entry.get("needs_human")),
+            # The answer phrased for the ear, for the voicebot.
+            "spoken": entry.get("spoken_answer") or entry.get("answer", "")}
 
 
 def clarify_text(n: int) -> str:
