@@ -145,6 +145,38 @@ class VoiceSettings(BaseModel):
     tts_rate_wpm: int = 150
     # coqui-tts: a model directory with config.json and the checkpoint (optional extra).
     tts_model_path: str = ""
+    # Endpointing on the caller's side (streaming Silero VAD, 32 ms windows). Speech starts
+    # after ``speech_start_ms`` above the threshold (also what stops playback on barge-in).
+    # After ``early_silence_ms`` of silence recognition starts speculatively; if the words
+    # already end like a Korean sentence the turn ends there, otherwise after
+    # ``end_silence_ms``. Speech resuming in between throws the guess away.
+    speech_start_ms: int = 96
+    early_silence_ms: int = 160
+    end_silence_ms: int = 600
+    # No speech for this long: a gentle reprompt; after ``max_reprompts`` of them, goodbye.
+    reprompt_after_s: float = 8.0
+    max_reprompts: int = 2
+    # One utterance is cut (and answered) after this long: a monologue must not grow the
+    # buffer without bound.
+    max_utterance_s: float = 20.0
+    # A call ends after this long whatever happens.
+    max_call_s: float = 900.0
+    # Recognitions running at once: more than the cores only makes every caller wait.
+    stt_workers: int = 1
+    host: str = "0.0.0.0"
+    port: int = 8100
+    # SIP (UDP) for a PBX trunk; RTP ports for the calls' media.
+    sip_enabled: bool = True
+    sip_host: str = "0.0.0.0"
+    sip_port: int = 5060
+    # The address put in SDP for RTP; empty = the address the caller's packets reach.
+    sip_media_address: str = ""
+    rtp_port_min: int = 16000
+    rtp_port_max: int = 16999
+    # Call recording: off by default (personal data). When on, both directions are kept
+    # as WAV under var/recordings for ``recording_retention_days``.
+    recording: bool = False
+    recording_retention_days: int = 30
 
 
 class Settings(BaseSettings):

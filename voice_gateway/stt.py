@@ -42,6 +42,24 @@ def is_hallucination(text: str) -> bool:
     )
 
 
+_HANGUL = re.compile(r"[가-힣]")
+_LATIN = re.compile(r"[A-Za-z]")
+# Korean sentence endings (polite and plain) and final punctuation: a pause after one of
+# these is very likely the end of the caller's turn.
+_COMPLETE = re.compile(r"([.?!]|(요|다|까|죠|니다|세요|나요|해요|데요|어요|아요|구요|고요|네요))\s*[.?!]?$")
+
+
+def not_korean(text: str) -> bool:
+    """Whisper forced to Korean still writes English on audio it cannot make out; a caller
+    saying "KTX" or "QR" still has Hangul around it."""
+    hangul, latin = len(_HANGUL.findall(text)), len(_LATIN.findall(text))
+    return latin > 8 and hangul < latin
+
+
+def looks_complete(text: str) -> bool:
+    return bool(_COMPLETE.search(text.strip()))
+
+
 @dataclass
 class Transcript:
     text: str
@@ -69,6 +87,51 @@ class WhisperSTT:
         # measurement (espeak-made speech): with a prompt of DB names Whisper answered
         # "여권민원" for "수도요금이 너무 많이 나왔는데요", so it is off by default.
         self.prompt = " ".join(vocabulary[:60]) if vocabulary and settings.stt_use_db_vocabulary else None
+        from faster_whisper.tokenizer import Tokenizer
+
+        self._tokenizer = Tokenizer(self.model.hf_tokenizer, True, task="transcribe", language="ko")
+        self._sot = [*self._tokenizer.sot_sequence, self._tokenizer.no_timestamps]
+
+    def recognize(self, pcm: np.ndarray) -> Transcript:
+        """One caller utterance (already cut by the endpointer), for the live call.
+
+        faster-whisper pads every input to Whisper's 30-s window, so the encoder costs
+        ~0.7 s on this CPU whatever the utterance's length. CTranslate2 accepts a shorter
+        mel input (it slices the positional embeddings), which takes the encoder to
+        ~30 ms for a 3-s question, with no loss measured (docs/benchmarks.md). Greedy
+        decoding with a length cap proportional to the audio and a repetition penalty
+        keeps Whisper from looping."""
+        import ctranslate2
+
+        t0 = time.perf_counter()
+        seconds = len(pcm) / SAMPLE_RATE
+        if seconds < 0.2 or not np.isfinite(pcm).all() or float(np.abs(pcm).max(initial=0.0)) < 1e-4:
+            return Transcript("", seconds, time.perf_counter() - t0, True)
+        if seconds > 29.0:  # longer than one window: the padded path handles it
+            return self.transcribe(pcm, vad=True)
+        # Half a second of silence after the speech, as the padding Whisper was trained with.
+        audio = np.concatenate([pcm.astype(np.float32), np.zeros(SAMPLE_RATE // 2, dtype=np.float32)])
+        feats = self.model.feature_extractor(audio, padding=0)
+        feats = feats[:, : feats.shape[1] - feats.shape[1] % 2]
+        encoded = self.model.model.encode(
+            ctranslate2.StorageView.from_array(np.ascontiguousarray(feats[None].astype(np.float32))), to_cpu=False
+        )
+        prompt = list(self._sot)
+        if self.prompt:
+            prompt = [self._tokenizer.sot_prev, *self._tokenizer.encode(" " + self.prompt)[-100:], *prompt]
+        result = self.model.model.generate(
+            encoded, [prompt], beam_size=self.settings.stt_beam_size, max_length=int(seconds * 12) + 10,
+            repetition_penalty=1.1, no_repeat_ngram_size=4, return_scores=True, return_no_speech_prob=True,
+            suppress_blank=True, suppress_tokens=[-1],
+        )[0]
+        tokens = [t for t in result.sequences_ids[0] if t < self._tokenizer.eot]
+        text = self._tokenizer.decode(tokens).strip()
+        no_speech = (
+            # Whisper's own rule: "no speech" only counts when the text is unlikely too.
+            not text or is_hallucination(text) or (result.no_speech_prob > 0.6 and result.scores[0] < -1.0)
+            or not_korean(text)
+        )
+        return Transcript("" if no_speech else text, seconds, time.perf_counter() - t0, no_speech)
 
     def transcribe(self, pcm: np.ndarray, vad: bool = True) -> Transcript:
         """``pcm``: mono float32 at 16 kHz."""

@@ -5,6 +5,7 @@ the ear (speech_text.to_speech); fixed prompts are cached."""
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 import wave
@@ -53,7 +54,15 @@ class EspeakTTS:
         if rate != SAMPLE_RATE:
             g = np.gcd(rate, SAMPLE_RATE)
             pcm = resample_poly(pcm, SAMPLE_RATE // g, rate // g).astype(np.float32)
+        return trim_leading_silence(pcm)
+
+
+def trim_leading_silence(pcm: np.ndarray, level: float = 0.005, keep_ms: int = 20) -> np.ndarray:
+    """espeak starts with ~100 ms of silence; on a phone line that is pure added latency."""
+    loud = np.flatnonzero(np.abs(pcm) > level)
+    if not len(loud):
         return pcm
+    return pcm[max(0, int(loud[0]) - SAMPLE_RATE * keep_ms // 1000) :]
 
 
 class CachedTTS:
@@ -65,6 +74,27 @@ class CachedTTS:
 
     def synthesize(self, text: str) -> np.ndarray:
         return self._cached(text)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.?!。])\s+")
+
+
+def sentences(text: str, min_chars: int = 12) -> list[str]:
+    """The reply in sentence-sized pieces, so the first can play while the rest are made.
+    Very short pieces ride with the next one (espeak pauses oddly between them)."""
+    out: list[str] = []
+    carry = ""
+    for piece in _SENTENCE_END.split(text.strip()):
+        carry = f"{carry} {piece}".strip() if carry else piece.strip()
+        if len(carry) >= min_chars:
+            out.append(carry)
+            carry = ""
+    if carry:
+        if out and len(carry) < min_chars:
+            out[-1] = f"{out[-1]} {carry}"
+        else:
+            out.append(carry)
+    return [p for p in out if p]
 
 
 def make_tts(settings: VoiceSettings) -> CachedTTS:
