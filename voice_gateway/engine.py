@@ -1,0 +1,73 @@
+"""What all calls share: one Whisper model behind a small pool (more recognitions at once
+than cores only makes every caller wait), the TTS with its prompt cache, the Rasa client,
+the API client for callback tickets, and the list of live calls."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import numpy as np
+
+from minwon.settings import Settings
+from voice_gateway.dialogue import RasaDialogue
+from voice_gateway.stt import Transcript, WhisperSTT
+from voice_gateway.tts import CachedTTS, make_tts
+
+log = logging.getLogger("minwon.voice")
+
+
+@dataclass
+class Stats:
+    calls_started: int = 0
+    calls_ended: int = 0
+    turns: list[dict[str, Any]] = field(default_factory=list)
+
+    def add_turn(self, timing: dict[str, Any]) -> None:
+        self.turns.append(timing)
+        del self.turns[:-1000]  # the last thousand turns are enough for the figures
+
+
+class VoiceEngine:
+    def __init__(self, settings: Settings, stt: WhisperSTT | None = None, tts: CachedTTS | None = None) -> None:
+        self.settings = settings
+        self.voice = settings.voice
+        self.stt = stt or WhisperSTT(settings.voice)
+        self.tts = tts or make_tts(settings.voice)
+        self.dialogue = RasaDialogue(settings.rasa_url)
+        self.api = httpx.AsyncClient(base_url=settings.api_url, timeout=httpx.Timeout(5.0, connect=1.0))
+        self._stt_pool = ThreadPoolExecutor(max(1, self.voice.stt_workers), thread_name_prefix="stt")
+        self._tts_pool = ThreadPoolExecutor(2, thread_name_prefix="tts")
+        self.calls: dict[str, Any] = {}
+        self.stats = Stats()
+
+    def warm_up(self) -> None:
+        """Load everything before the first call rings (Whisper's first pass is slow)."""
+        self.stt.recognize(np.zeros(16_000, dtype=np.float32) + 1e-3 * np.random.default_rng(0).standard_normal(16_000).astype(np.float32))
+        from voice_gateway import prompts
+        from voice_gateway.tts import sentences
+
+        for text in (prompts.GREETING, prompts.REPROMPT, prompts.GOODBYE_SILENCE, prompts.NOT_HEARD):
+            for s in sentences(text):
+                self.tts.synthesize(s)
+
+    async def recognize(self, pcm: np.ndarray) -> Transcript:
+        return await asyncio.get_running_loop().run_in_executor(self._stt_pool, self.stt.recognize, pcm)
+
+    async def synthesize(self, text: str) -> np.ndarray:
+        return await asyncio.get_running_loop().run_in_executor(self._tts_pool, self.tts.synthesize, text)
+
+    async def create_ticket(self, body: dict[str, Any]) -> dict[str, Any]:
+        r = await self.api.post("/api/handoff/tickets", json=body)
+        r.raise_for_status()
+        return r.json()
+
+    async def close(self) -> None:
+        await self.dialogue.close()
+        await self.api.aclose()
+        self._stt_pool.shutdown(wait=False, cancel_futures=True)
+        self._tts_pool.shutdown(wait=False, cancel_futures=True)
