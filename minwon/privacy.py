@@ -75,7 +75,12 @@ def install_log_masking() -> None:
         except Exception:  # a malformed record is logging's problem, not ours
             return record
         masked = mask_personal_data(message)
-        if masked != message or record.args:
+        if masked == message:
+            return record
+        if isinstance(record.args, tuple) and record.name.startswith("uvicorn.access"):
+            # uvicorn's access formatter unpacks the five args itself: mask them in place.
+            record.args = tuple(mask_personal_data(a) if isinstance(a, str) else a for a in record.args)
+        else:
             record.msg, record.args = masked, None
         return record
 

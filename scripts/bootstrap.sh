@@ -22,6 +22,12 @@ if [ "${MINWON_BROWSER:-0}" = 1 ]; then
   command -v chromedriver >/dev/null 2>&1 || apt_needed+=(chromium-driver)
   fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || apt_needed+=(fonts-noto-cjk)
 fi
+# Telephony tests (MINWON_SIP_PEERS=1, set by the test command): real SIP peers that dial
+# the gateway — SIPp (sip-tester) for scripted calls and baresip as a softphone.
+if [ "${MINWON_SIP_PEERS:-0}" = 1 ]; then
+  command -v sipp >/dev/null 2>&1 || apt_needed+=(sip-tester)
+  command -v baresip >/dev/null 2>&1 || apt_needed+=(baresip-core)
+fi
 if [ "${#apt_needed[@]}" -gt 0 ]; then
   log "apt-get install ${apt_needed[*]}"
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi

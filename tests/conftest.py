@@ -41,3 +41,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         artefacts.mkdir(parents=True, exist_ok=True)
         for log in workdir.glob("*.log"):
             (artefacts / f"stack-{log.name}").write_bytes(log.read_bytes()[-2_000_000:])
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    """Async tests (the voice callers) run on asyncio, as the gateway does."""
+    return "asyncio"

@@ -139,12 +139,17 @@ class Stack:
                                     "--credentials", "credentials.yml"])
         wait_http(f"{self.rasa_url}/", 300, proc, self.log("rasa"))
 
-    def start_voice(self, port: int, sip_port: int, **env: str) -> subprocess.Popen:
-        """The voice gateway (WebSocket on ``port``, SIP on ``sip_port``/udp)."""
+    def start_voice(self, port: int, sip_port: int, name: str = "voice", **env: str) -> subprocess.Popen:
+        """A voice gateway (WebSocket on ``port``, SIP on ``sip_port``/udp); ``env`` overrides
+        its settings only (a second gateway can run beside the first with other timings)."""
+        saved = dict(self.env)
         self.env.update({"MINWON_VOICE__PORT": str(port), "MINWON_VOICE__SIP_PORT": str(sip_port),
                          "MINWON_VOICE__HOST": "127.0.0.1", "MINWON_VOICE__SIP_HOST": "127.0.0.1", **env})
-        proc = self._spawn("voice", [str(SVC_PY), "-m", "voice_gateway"])
-        wait_http(f"http://127.0.0.1:{port}/health", 180, proc, self.log("voice"))
+        try:
+            proc = self._spawn(name, [str(SVC_PY), "-m", "voice_gateway"])
+        finally:
+            self.env = saved
+        wait_http(f"http://127.0.0.1:{port}/health", 180, proc, self.log(name))
         return proc
 
     def stop(self, name: str, sig: int = signal.SIGTERM) -> None:

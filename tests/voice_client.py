@@ -6,18 +6,48 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import io
 import json
+import subprocess
 import time
+import wave
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import websockets
+from scipy import signal
 
-from voice_gateway.audio import Codec
+from voice_gateway.audio import Codec, resample
 
 FRAME_S = 0.02
 SPEECH_RMS = 0.01
+
+
+def caller_speech(text: str, voice: str = "ko+m3", rate_wpm: int = 110) -> np.ndarray:
+    """A caller's question at 16 kHz, spoken by espeak-ng in a different voice from the bot's.
+    (Whisper base hears espeak's Korean poorly: tests use words it was measured to get, e.g.
+    "아이스팩"; docs/benchmarks.md has the figures.)"""
+    wav = subprocess.run(["espeak-ng", "-v", voice, "-s", str(rate_wpm), "--stdout", text],
+                         capture_output=True, check=True, timeout=30).stdout
+    with wave.open(io.BytesIO(wav)) as w:
+        pcm = np.frombuffer(w.readframes(w.getnframes()), np.int16).astype(np.float32) / 32768
+        return trim(resample(pcm, w.getframerate(), 16_000))
+
+
+def similarity(heard: np.ndarray, reference: np.ndarray) -> float:
+    """Peak normalised cross-correlation of ``reference`` (what the bot should have said,
+    16 kHz) inside ``heard`` (what reached the caller): near 1 when the very same audio came
+    through the codec, near 0 for other speech."""
+    if not len(reference):
+        return 0.0
+    pad = np.zeros(len(reference) // 2, np.float32)
+    heard = np.concatenate([pad, heard, pad])
+    ref = reference - reference.mean()
+    corr = signal.correlate(heard, ref, mode="valid", method="fft")
+    cum = np.concatenate([[0.0], np.cumsum(heard.astype(np.float64) ** 2)])
+    energy = np.sqrt(np.maximum(cum[len(ref):] - cum[: len(cum) - len(ref)], 0.0))
+    return float(np.max(np.abs(corr) / (energy * np.linalg.norm(ref) + 1e-9)))
 
 
 def trim(pcm: np.ndarray, level: float = 0.01) -> np.ndarray:
@@ -115,6 +145,10 @@ class MediaStreamCaller:
         # the sender empties its buffer frame by frame
         await asyncio.sleep(FRAME_S)
         return time.monotonic()
+
+    async def wait_closed(self) -> None:
+        while self.closed_at is None:
+            await asyncio.sleep(0.05)
 
     async def dtmf(self, digit: str) -> None:
         await self.ws.send(json.dumps({"event": "dtmf", "dtmf": {"digit": digit}}))

@@ -28,6 +28,7 @@ def create_app(settings: Settings | None = None, engine: VoiceEngine | None = No
         eng = engine or VoiceEngine(settings)
         await asyncio.get_running_loop().run_in_executor(None, eng.warm_up)
         app.state.engine = eng
+        warm = asyncio.ensure_future(eng.warm_dialogue())
         sip = None
         if settings.voice.sip_enabled:
             from voice_gateway.transports.sip import SipGateway
@@ -40,6 +41,7 @@ def create_app(settings: Settings | None = None, engine: VoiceEngine | None = No
         try:
             yield
         finally:
+            warm.cancel()
             for call in list(eng.calls.values()):
                 await call.caller_hung_up()
             if sip:

@@ -11,8 +11,8 @@ afford.)"""
 from __future__ import annotations
 
 import io
-import wave
 import warnings
+import wave
 from dataclasses import dataclass, field
 
 import numpy as np

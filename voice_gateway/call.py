@@ -80,6 +80,11 @@ class TurnTiming:
     tts_first_s: float = 0.0
     first_audio: float = 0.0
 
+    def __post_init__(self) -> None:
+        # A key press is "heard" the moment it arrives.
+        self.heard_at = self.heard_at or self.eos
+        self.stt_done = self.stt_done or self.heard_at
+
     def as_dict(self) -> dict[str, Any]:
         ms = lambda s: round(s * 1000, 1)  # noqa: E731
         return {

@@ -18,8 +18,9 @@ RECORDINGS = VAR_DIR / "recordings"
 
 class Recorder:
     def __init__(self, caller_path: Path, bot_path: Path) -> None:
-        self._caller = wave.open(str(caller_path), "wb")
-        self._bot = wave.open(str(bot_path), "wb")
+        # Open for the whole call; close() ends them.
+        self._caller = wave.open(str(caller_path), "wb")  # noqa: SIM115
+        self._bot = wave.open(str(bot_path), "wb")  # noqa: SIM115
         for w in (self._caller, self._bot):
             w.setnchannels(1)
             w.setsampwidth(2)

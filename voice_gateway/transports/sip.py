@@ -100,6 +100,7 @@ class RtpSession(asyncio.DatagramProtocol):
         self._ssrc = random.randint(1, 0xFFFFFFFF)
         self._marker = True
         self._last_dtmf_ts: int | None = None
+        self._dtmf_ended = False
         self.packets_in = self.packets_bad = 0
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -124,10 +125,12 @@ class RtpSession(asyncio.DatagramProtocol):
         if pt == self.offer.payload_type:
             self.call.feed_audio(self.codec.decode(payload))
         elif pt == self.offer.dtmf_type and len(payload) >= 4:
-            # RFC 4733: one event spans packets with the same timestamp; act once, on the first.
-            if ts != self._last_dtmf_ts and payload[0] < len(DTMF_EVENTS):
-                self._last_dtmf_ts = ts
+            # RFC 4733: one key press spans packets with the same timestamp, the last ones
+            # (sent three times) flagged E; act once per press, on its first packet.
+            end = bool(payload[1] & 0x80)
+            if (ts != self._last_dtmf_ts or (self._dtmf_ended and not end)) and payload[0] < len(DTMF_EVENTS):
                 self.call.feed_dtmf(DTMF_EVENTS[payload[0]])
+            self._last_dtmf_ts, self._dtmf_ended = ts, end
 
     def send(self, payload: bytes) -> None:
         if self.transport is None or self.transport.is_closing():

@@ -1,0 +1,265 @@
+"""The voicebot end to end over the WebSocket media stream: a caller client streams 20 ms
+frames in real time to a real voice gateway, which talks to the real Rasa server, action
+server and API. What the caller hears is compared with what the bot should have said; the
+callback ticket is read back from the API."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import csv
+import json
+import re
+import time
+
+import httpx
+import numpy as np
+import pytest
+import websockets
+
+from minwon.settings import VoiceSettings
+from tests.stack import RASA_TOKEN, ROOT, Stack, free_port
+from tests.voice_client import MediaStreamCaller, caller_speech, similarity
+from voice_gateway import prompts
+from voice_gateway.tts import make_tts, sentences
+
+pytestmark = [pytest.mark.slow, pytest.mark.anyio]
+
+ICE_PACK = "WS-018"  # "아이스팩" in espeak's voice reaches this entry (measured, see voice_client)
+
+
+@pytest.fixture(scope="module")
+def voice(stack: Stack) -> str:
+    port = free_port()
+    stack.start_voice(port, free_port(), name="voice-ws")
+    return f"ws://127.0.0.1:{port}/media-stream"
+
+
+@pytest.fixture(scope="module")
+def tts():
+    return make_tts(VoiceSettings())
+
+
+def _tracker_answers(stack: Stack, sender: str) -> list[str]:
+    r = httpx.get(f"{stack.rasa_url}/conversations/{sender}/tracker", params={"token": RASA_TOKEN}, timeout=10)
+    events = r.json().get("events", [])
+    return [str((e.get("data") or {}).get("custom", {}).get("entry_id")) for e in events
+            if e.get("event") == "bot" and isinstance((e.get("data") or {}).get("custom"), dict)
+            and e["data"]["custom"].get("minwon") == "answer"]
+
+
+def _spoken_answer(entry_id: str) -> str:
+    with (ROOT / "knowledge" / "sample_data" / "counseling_db.csv").open(encoding="utf-8") as f:
+        return next(row["spoken_answer"] for row in csv.DictReader(f) if row["id"] == entry_id)
+
+
+async def _ask_ice_pack(c: MediaStreamCaller, stack: Stack) -> float:
+    """Wait out the greeting and ask about ice packs, again if misheard (espeak's Korean is
+    hard for Whisper base), choosing from a menu if one is offered. Returns when the
+    caller's last word (or key) went out for the turn that got the answer."""
+    started = await c.wait_event("started")
+    sender = f"voice-{started['callId']}"
+    await asyncio.sleep(0.5)
+    for _attempt in range(4):
+        await c.wait_quiet(0.6)
+        end = await c.say(caller_speech("아이스팩"))
+        said = await c.wait_event("transcript", after=end, timeout=15, role="bot")
+        if "골라" in said["text"]:
+            digit = next((d for d, title in re.findall(r"(\d)번, ([^.]+)\.", said["text"])
+                          if "아이스팩" in title), None)
+            if digit:
+                await c.dtmf(digit)
+                end = time.monotonic()
+                await c.wait_event("transcript", after=end, timeout=15, role="bot")
+        if _tracker_answers(stack, sender)[-1:] == [ICE_PACK]:
+            return end
+    raise AssertionError(f"never reached the ice-pack answer: {[e.get('text') for e in c.events]}")
+
+
+async def test_caller_asks_and_hears_the_spoken_answer_within_a_second(stack, voice, tts):
+    async with MediaStreamCaller(voice) as c:
+        end = await _ask_ice_pack(c, stack)
+        timing = await c.wait_event("timing", after=end, timeout=15)
+        await c.wait_quiet(1.0, timeout=60)
+    # The caller heard the entry's spoken answer (the ear's version, not the screen's text),
+    # through μ-law: the bot's audio holds that very speech.
+    reference = tts.synthesize(sentences(_spoken_answer(ICE_PACK))[0])
+    heard = c.bot_audio(after=end)
+    assert similarity(heard, reference) > 0.8, c.bot_said(after=end)
+    first = c.first_loud_after(end)
+    assert first is not None and first - end < 1.5, (first and first - end, timing)
+    assert timing["first_audio_ms"] < 1500, timing
+
+
+async def test_barge_in_stops_playback_and_what_the_caller_says_is_heard(stack, voice):
+    async with MediaStreamCaller(voice, encoding="audio/l16", rate=16000) as c:
+        await c.wait_event("started")
+        # Speak over the greeting (which runs for several seconds).
+        await asyncio.sleep(1.5)
+        assert c.first_loud_after(0) is not None, "the greeting should be playing"
+        onset = time.monotonic()
+        end = await c.say(caller_speech("아이스팩"))
+        assert c.clears, "the gateway must tell the far end to drop buffered audio"
+        assert c.clears[0] - onset < 0.3, f"playback stopped {c.clears[0] - onset:.3f} s after speech onset"
+        # Nothing loud from the bot between the stop and the end of the caller's words.
+        loud = [f.at for f in c.frames if c.clears[0] + 0.1 < f.at < end and f.loud]
+        assert not loud, f"bot audio {len(loud)} frames after the barge-in"
+        heard = await c.wait_event("transcript", after=onset, timeout=15, role="caller")
+        assert heard["text"].strip()
+        await c.wait_event("transcript", after=heard["_at"] - 0.001, timeout=15, role="bot")
+
+
+async def test_keypad_0_books_a_callback_with_consent_read_back(stack, voice):
+    async with MediaStreamCaller(voice, caller="+82-10-2345-6789") as c:
+        started = await c.wait_event("started")
+        await asyncio.sleep(1.0)
+        await c.dtmf("0")
+        offer = await c.wait_event("transcript", timeout=15, role="bot", after=started["_at"] + 0.5)
+        assert "010-2345-6789" in offer["text"] and "동의하시면 1번" in offer["text"], offer
+        await asyncio.sleep(1.0)  # pressing during the read-back stops it
+        await c.dtmf("1")
+        booked = await c.wait_event("callback", timeout=15)
+        await c.wait_event("transcript", timeout=10, role="bot", after=booked["_at"] - 0.5)
+        await asyncio.wait_for(c.wait_closed(), 60)
+    with stack.console() as admin:
+        callbacks = admin.get("/api/console/callbacks").json()["callbacks"]
+        cb = next(c for c in callbacks if c["id"] == booked["ticket_id"])
+        ticket = admin.get(f"/api/console/tickets/{booked['ticket_id']}").json()
+    assert cb["callback_phone_full"] == "010-2345-6789" and cb["channel"] == "voice", cb
+    said = json.dumps(ticket, ensure_ascii=False)
+    assert "[키패드 0]" in said and "[키패드 1]" in said and "동의하시면" in said, ticket
+
+
+async def test_a_number_typed_on_the_keypad_when_the_caller_id_is_hidden(stack, voice):
+    async with MediaStreamCaller(voice, caller="anonymous") as c:
+        await c.wait_event("started")
+        await c.dtmf("0")
+        ask = await c.wait_event("transcript", timeout=15, role="bot", after=0)
+        ask = await c.wait_event("transcript", timeout=15, role="bot", after=ask["_at"])
+        assert "우물 정자" in ask["text"], ask
+        for d in "0101234#":  # too short: asked again
+            await c.dtmf(d)
+        again = await c.wait_event("transcript", timeout=10, role="bot", after=ask["_at"])
+        assert again["text"] == prompts.BAD_NUMBER
+        for d in "01033334444#":
+            await c.dtmf(d)
+        confirm = await c.wait_event("transcript", timeout=10, role="bot", after=again["_at"])
+        assert "010-3333-4444" in confirm["text"], confirm
+        await c.dtmf("2")
+        declined = await c.wait_event("transcript", timeout=10, role="bot", after=confirm["_at"])
+        assert declined["text"] == prompts.CALLBACK_DECLINED
+        assert not [e for e in c.events if e.get("event") == "callback"]
+
+
+async def test_bad_frames_get_clear_errors_and_the_call_goes_on(stack, voice):
+    """Tried: text that is not JSON, non-UTF-8 bytes, a JSON array, media with broken base64,
+    a 100 kB message, a frame larger than any telephone frame, an odd-length (truncated) l16
+    frame, an unknown event, a second start; then white noise and clipped noise at full
+    scale (no words: the bot must not answer hallucinated text), and keypad 0 still works."""
+    async with MediaStreamCaller(voice, encoding="audio/l16", rate=16000) as c:
+        await c.wait_event("started")
+        for raw in ["not json", b"\xff\xfe\x00garbage", "[1, 2]",
+                    json.dumps({"event": "media", "media": {"payload": "***not base64***"}}),
+                    json.dumps({"event": "media", "media": {"payload": "A" * 100_000}}),
+                    json.dumps({"event": "media", "media": {"payload": base64.b64encode(b"\0" * 40_000).decode()}}),
+                    json.dumps({"event": "media", "media": {"payload": base64.b64encode(b"\x01\x02\x03").decode()}}),
+                    json.dumps({"event": "dance"}),
+                    json.dumps({"event": "start", "start": {}})]:
+            await c.send_raw(raw)
+        await asyncio.sleep(0.5)
+        codes = [e.get("code") for e in c.events if e.get("event") == "error"]
+        assert codes.count("bad_json") == 3 and "bad_payload" in codes and codes.count("too_large") == 2, codes
+        assert "unknown_event" in codes and "already_started" in codes, codes
+        assert all(e.get("message") for e in c.events if e.get("event") == "error")
+        await c.wait_quiet(0.6)
+        noise_at = time.monotonic()
+        rng = np.random.default_rng(5)
+        await c.say(0.5 * rng.standard_normal(16_000 * 2).astype(np.float32))
+        await c.say(np.clip(3.0 * rng.standard_normal(16_000).astype(np.float32), -1, 1))
+        await asyncio.sleep(3.0)
+        bot = c.bot_said(after=noise_at)
+        assert all(t in (prompts.NOT_HEARD, prompts.REPROMPT) for t in bot), bot
+        caller = [e["text"] for e in c.events if e.get("event") == "transcript" and e.get("role") == "caller"]
+        assert not caller, f"noise was taken for words: {caller}"
+        await c.wait_quiet(0.5)
+        await c.dtmf("0")
+        offer = await c.wait_event("transcript", timeout=15, role="bot", after=noise_at + 3.0)
+        assert "동의하시면 1번" in offer["text"]
+
+
+async def test_a_format_the_gateway_cannot_speak_is_refused_with_1003(voice):
+    for fmt in ({"encoding": "audio/opus", "sampleRate": 48000}, {"encoding": "audio/x-mulaw", "sampleRate": 44100},
+                {"encoding": "audio/l16", "sampleRate": 16000, "channels": 2}):
+        async with websockets.connect(voice) as ws:
+            await ws.send(json.dumps({"event": "start", "start": {"mediaFormat": fmt}}))
+            error = json.loads(await ws.recv())
+            assert error["event"] == "error" and error["code"] == "unsupported_format" and error["message"], error
+            with pytest.raises(websockets.ConnectionClosed) as closed:
+                await asyncio.wait_for(ws.recv(), 5)
+            assert closed.value.rcvd.code == 1003
+    async with websockets.connect(voice) as ws:  # media before start
+        await ws.send(json.dumps({"event": "media", "media": {"payload": ""}}))
+        assert json.loads(await ws.recv())["code"] == "not_started"
+
+
+async def test_hanging_up_mid_reply_leaves_nothing_behind(stack, voice):
+    health = voice.replace("ws://", "http://").replace("/media-stream", "/health")
+    async with MediaStreamCaller(voice) as c:
+        await c.wait_event("started")
+        await asyncio.sleep(0.8)  # mid-greeting
+        assert c.first_loud_after(0) is not None
+        await c.close(stop=False)  # the line just drops
+    for _ in range(50):
+        if httpx.get(health, timeout=5).json()["calls"] == 0:
+            break
+        await asyncio.sleep(0.1)
+    assert httpx.get(health, timeout=5).json()["calls"] == 0
+    async with MediaStreamCaller(voice) as c:  # the next caller is served as usual
+        await c.wait_event("started")
+        greeting = await c.wait_event("transcript", role="bot", timeout=5)
+        assert greeting["text"] == prompts.GREETING
+
+
+async def test_silence_is_reprompted_then_goodbye_and_a_monologue_is_cut(stack):
+    port = free_port()
+    stack.start_voice(port, free_port(), name="voice-quick", MINWON_VOICE__REPROMPT_AFTER_S="1.0",
+                      MINWON_VOICE__MAX_REPROMPTS="1", MINWON_VOICE__MAX_UTTERANCE_S="4",
+                      MINWON_VOICE__SIP_ENABLED="false")
+    url = f"ws://127.0.0.1:{port}/media-stream"
+    async with MediaStreamCaller(url) as c:
+        await c.wait_event("started")
+        await c.wait_event("transcript", role="bot", text=prompts.REPROMPT, timeout=30)
+        await c.wait_event("transcript", role="bot", text=prompts.GOODBYE_SILENCE, timeout=30)
+        await asyncio.wait_for(c.wait_closed(), 30)
+        assert any(e.get("event") == "hangup" for e in c.events)
+    # 12 s of talk without a pause: answered after 4 s instead of growing without bound.
+    async with MediaStreamCaller(url) as c:
+        await c.wait_event("started")
+        await c.dtmf("#")  # a key press stops the greeting
+        talk = np.tile(caller_speech("아이스팩 아이스팩 아이스팩"), 8)[: 16_000 * 12]
+        start = time.monotonic()
+        sending = asyncio.ensure_future(c.say(talk))
+        heard = await c.wait_event("transcript", role="caller", after=start, timeout=20)
+        assert heard["_at"] - start < 9, "the monologue was not cut at max_utterance_s"
+        sending.cancel()
+    stack.stop("voice-quick")
+
+
+async def test_rasa_down_is_said_plainly_and_a_callback_still_works(stack):
+    port = free_port()
+    stack.start_voice(port, free_port(), name="voice-norasa", MINWON_RASA_URL=f"http://127.0.0.1:{free_port()}",
+                      MINWON_VOICE__SIP_ENABLED="false")
+    async with MediaStreamCaller(f"ws://127.0.0.1:{port}/media-stream", caller="01055556666") as c:
+        await c.wait_event("started")
+        await asyncio.sleep(0.5)
+        await c.wait_quiet(0.6)
+        end = await c.say(caller_speech("아이스팩"))
+        down = await c.wait_event("transcript", role="bot", after=end, timeout=15)
+        assert down["text"] == prompts.DIALOGUE_DOWN
+        await c.dtmf("0")
+        offer = await c.wait_event("transcript", role="bot", after=down["_at"], timeout=15)
+        assert "010-5555-6666" in offer["text"]
+        await c.dtmf("1")
+        booked = await c.wait_event("callback", timeout=15)
+        assert booked["ticket_id"]
+    stack.stop("voice-norasa")
