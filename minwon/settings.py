@@ -173,6 +173,8 @@ class VoiceSettings(BaseModel):
     sip_media_address: str = ""
     rtp_port_min: int = 16000
     rtp_port_max: int = 16999
+    # No RTP at all for this long: the line is dead, hang up.
+    rtp_timeout_s: float = 30.0
     # Call recording: off by default (personal data). When on, both directions are kept
     # as WAV under var/recordings for ``recording_retention_days``.
     recording: bool = False

@@ -59,7 +59,8 @@ def create_app(settings: Settings | None = None, engine: VoiceEngine | None = No
     def stats() -> dict[str, Any]:
         eng: VoiceEngine = app.state.engine
         return {"calls": len(eng.calls), "calls_started": eng.stats.calls_started,
-                "calls_ended": eng.stats.calls_ended, "turns": eng.stats.turns[-200:]}
+                "calls_ended": eng.stats.calls_ended, "recent_calls": eng.stats.recent[-20:],
+                "turns": eng.stats.turns[-200:]}
 
     @app.websocket("/media-stream")
     async def media(ws: WebSocket) -> None:

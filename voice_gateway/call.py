@@ -133,7 +133,7 @@ class Call:
     # --- transport side -------------------------------------------------------------
     async def start(self) -> None:
         self.engine.calls[self.call_id] = self
-        self.engine.stats.calls_started += 1
+        self.engine.stats.add_call(self.call_id, self.transport)
         log.info("call %s started (%s)", self.call_id, self.transport)
         self._deadline = asyncio.get_running_loop().call_later(self.engine.voice.max_call_s, self._time_up)
         await self._say(prompts.GREETING, state_after="listening")

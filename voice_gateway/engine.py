@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +27,13 @@ class Stats:
     calls_started: int = 0
     calls_ended: int = 0
     turns: list[dict[str, Any]] = field(default_factory=list)
+    # The last calls (id, transport, start), for operators and the tests to find a call.
+    recent: list[dict[str, Any]] = field(default_factory=list)
+
+    def add_call(self, call_id: str, transport: str) -> None:
+        self.calls_started += 1
+        self.recent.append({"call_id": call_id, "transport": transport, "started": time.time()})
+        del self.recent[:-100]
 
     def add_turn(self, timing: dict[str, Any]) -> None:
         self.turns.append(timing)

@@ -56,7 +56,8 @@ def choose_media(sdp_body: Any) -> MediaOffer | None:
         return None
     sdp_body.parse()
     for sect in sdp_body.content.sections:
-        if sect.m_header.type != "audio" or sect.m_header.port == 0:
+        kind = getattr(sect.m_header, "stype", None) or str(sect.m_header.type)
+        if kind != "audio" or sect.m_header.port == 0:
             continue
         formats = [int(f) for f in sect.m_header.formats if str(f).isdigit()]
         rtpmap = {}
@@ -102,6 +103,7 @@ class RtpSession(asyncio.DatagramProtocol):
         self._last_dtmf_ts: int | None = None
         self._dtmf_ended = False
         self.packets_in = self.packets_bad = 0
+        self.last_audio = 0.0
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
@@ -123,6 +125,7 @@ class RtpSession(asyncio.DatagramProtocol):
         if self.call is None or not payload:
             return
         if pt == self.offer.payload_type:
+            self.last_audio = asyncio.get_running_loop().time()
             self.call.feed_audio(self.codec.decode(payload))
         elif pt == self.offer.dtmf_type and len(payload) >= 4:
             # RFC 4733: one key press spans packets with the same timestamp, the last ones
@@ -131,6 +134,25 @@ class RtpSession(asyncio.DatagramProtocol):
             if (ts != self._last_dtmf_ts or (self._dtmf_ended and not end)) and payload[0] < len(DTMF_EVENTS):
                 self.call.feed_dtmf(DTMF_EVENTS[payload[0]])
             self._last_dtmf_ts, self._dtmf_ended = ts, end
+
+    async def watch(self, call: Call, timeout_s: float = 30.0) -> None:
+        """Phones with silence suppression stop sending RTP while the caller is quiet: fill
+        the gap with silence so the end of speech is still found. A line with no packets at
+        all for ``timeout_s`` is dead: hang up."""
+        loop = asyncio.get_running_loop()
+        silence = np.zeros(320, np.float32)
+        self.last_audio = loop.time()
+        next_tick = loop.time()
+        while not call.ended.is_set():
+            next_tick += 0.02
+            await asyncio.sleep(max(0.0, next_tick - loop.time()))
+            quiet = loop.time() - self.last_audio
+            if quiet > timeout_s:
+                log.info("call %s: no RTP for %.0f s, hanging up", call.call_id, quiet)
+                await call.caller_hung_up()
+                return
+            if quiet > 0.06:
+                call.feed_audio(silence)
 
     def send(self, payload: bytes) -> None:
         if self.transport is None or self.transport.is_closing():
@@ -229,10 +251,13 @@ class SipGateway:
         self._thread: threading.Thread | None = None
         self._ready = threading.Event()
         self.legs: set[SipLeg] = set()
+        self._watchers: set[asyncio.Future[None]] = set()
 
     def media_address(self, remote: str) -> str:
         if self.engine.voice.sip_media_address:
             return self.engine.voice.sip_media_address
+        if self.host not in ("", "0.0.0.0"):
+            return self.host  # RTP sockets are bound there too: say so, not another interface
         from sippy.misc import local4remote
 
         return str(local4remote(remote))
@@ -298,6 +323,9 @@ class SipGateway:
                 leg.rtp.close()
                 return
             await call.start()
+            watcher = asyncio.ensure_future(leg.rtp.watch(call, self.engine.voice.rtp_timeout_s))
+            self._watchers.add(watcher)  # held so it is not collected mid-call
+            watcher.add_done_callback(self._watchers.discard)
 
         asyncio.run_coroutine_threadsafe(run(), self.loop)
 
@@ -306,6 +334,8 @@ class SipGateway:
             if leg.call is not None and not leg.call.ended.is_set():
                 await leg.call.caller_hung_up()
             if leg.rtp is not None:
+                log.info("call %s: RTP packets in %d, not RTP %d", leg.call and leg.call.call_id,
+                         leg.rtp.packets_in, leg.rtp.packets_bad)
                 leg.rtp.close()
 
         self.legs.discard(leg)
