@@ -145,6 +145,8 @@ class VoiceSettings(BaseModel):
     tts_rate_wpm: int = 150
     # coqui-tts: a model directory with config.json and the checkpoint (optional extra).
     tts_model_path: str = ""
+    # The optional venv's Python that runs coqui-tts (scripts/bootstrap.sh coqui builds it).
+    tts_python: str = str(ROOT / ".venv" / "coqui" / "bin" / "python")
     # Endpointing on the caller's side (streaming Silero VAD, 32 ms windows). Speech starts
     # after ``speech_start_ms`` above the threshold (also what stops playback on barge-in).
     # After ``early_silence_ms`` of silence recognition starts speculatively; if the words

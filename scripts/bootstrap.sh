@@ -55,13 +55,15 @@ make_venv() {  # name python lockfile
 }
 
 # Which venvs: rasa and svc always; ml (torch + transformers, to test the transformers
-# encoder backend with a model the test builds) when asked for, e.g. by the test suite.
+# encoder backend with a model the test builds) and coqui (coqui-tts, the optional TTS
+# engine, tested with a VITS the test builds) when asked for, e.g. by the test suite.
 for venv in "${@:-rasa svc}"; do
   for name in $venv; do
     case "$name" in
       rasa) make_venv rasa "$PY310" requirements/rasa.lock.txt ;;
       svc) make_venv svc "$PY311" requirements/svc.lock.txt ;;
       ml) make_venv ml "$PY311" requirements/ml.lock.txt ;;
+      coqui) make_venv coqui "$PY311" requirements/coqui.lock.txt ;;  # optional TTS engine
       *) log "unknown venv $name"; exit 2 ;;
     esac
   done

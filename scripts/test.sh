@@ -3,7 +3,7 @@
 # tests against a real Rasa server, action server and API).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-MINWON_BROWSER=1 MINWON_SIP_PEERS=1 bash scripts/bootstrap.sh rasa svc ml
+MINWON_BROWSER=1 MINWON_SIP_PEERS=1 bash scripts/bootstrap.sh rasa svc ml coqui
 source scripts/env.sh
 "$SVC_PY" -m ruff check .
 "$SVC_PY" -m pytest "$@"

@@ -5,11 +5,15 @@ the ear (speech_text.to_speech); fixed prompts are cached."""
 from __future__ import annotations
 
 import io
+import json
+import os
 import re
 import shutil
 import subprocess
+import threading
 import wave
 from functools import lru_cache
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -57,6 +61,65 @@ class EspeakTTS:
         return trim_leading_silence(pcm)
 
 
+class CoquiTTS:
+    """coqui-tts (e.g. a Korean VITS a deployment trained or licensed) run by
+    ``voice_gateway.coqui_worker`` under the optional venv's Python, over a pipe: torch
+    stays out of the gateway's venv, and a crash in the model is a worker restart, not a
+    gateway crash."""
+
+    def __init__(self, model_dir: str, python: str, timeout_s: float = 30.0) -> None:
+        if not model_dir or not Path(model_dir).is_dir():
+            raise TTSError(f"coqui-tts needs a model directory (voice.tts_model_path): {model_dir!r}")
+        if not Path(python).exists():
+            raise TTSError(f"coqui-tts runs under {python}, which is missing (bash scripts/bootstrap.sh coqui)")
+        self.cmd = [python, "-m", "voice_gateway.coqui_worker", "--model", model_dir]
+        self.timeout_s = timeout_s
+        self._lock = threading.Lock()
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._start()
+
+    def _start(self) -> None:
+        root = Path(__file__).resolve().parent.parent
+        self._proc = subprocess.Popen(self.cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                      stderr=subprocess.DEVNULL, cwd=root, env={**os.environ, "PYTHONPATH": str(root)})
+        hello = self._read_header()
+        if "error" in hello:
+            raise TTSError(f"coqui-tts could not load the model: {hello['error']}")
+
+    def _read_header(self) -> dict:
+        assert self._proc is not None and self._proc.stdout is not None
+        line = self._proc.stdout.readline()
+        if not line:
+            raise TTSError("the coqui-tts worker stopped")
+        return json.loads(line)
+
+    def synthesize(self, text: str) -> np.ndarray:
+        spoken = to_speech(text)
+        if not spoken.strip():
+            return np.zeros(0, dtype=np.float32)
+        with self._lock:
+            if self._proc is None or self._proc.poll() is not None:
+                self._start()
+            assert self._proc is not None and self._proc.stdin is not None and self._proc.stdout is not None
+            self._proc.stdin.write((json.dumps({"text": spoken}, ensure_ascii=False) + "\n").encode())
+            self._proc.stdin.flush()
+            head = self._read_header()
+            if "error" in head:
+                raise TTSError(f"coqui-tts: {head['error']}")
+            raw = self._proc.stdout.read(4 * int(head["samples"]))
+        pcm = np.frombuffer(raw, dtype="<f4").astype(np.float32)
+        rate = int(head["rate"])
+        if rate != SAMPLE_RATE and len(pcm):
+            g = np.gcd(rate, SAMPLE_RATE)
+            pcm = resample_poly(pcm, SAMPLE_RATE // g, rate // g).astype(np.float32)
+        peak = float(np.abs(pcm).max(initial=0.0))
+        return trim_leading_silence(pcm / peak * 0.9 if peak > 1.0 else pcm)
+
+    def close(self) -> None:
+        if self._proc is not None and self._proc.poll() is None:
+            self._proc.kill()
+
+
 def trim_leading_silence(pcm: np.ndarray, level: float = 0.005, keep_ms: int = 20) -> np.ndarray:
     """espeak starts with ~100 ms of silence; on a phone line that is pure added latency."""
     loud = np.flatnonzero(np.abs(pcm) > level)
@@ -99,5 +162,5 @@ def sentences(text: str, min_chars: int = 12) -> list[str]:
 
 def make_tts(settings: VoiceSettings) -> CachedTTS:
     if settings.tts_engine == "coqui":
-        raise TTSError("coqui-tts is an optional extra not installed in this build; use tts_engine=espeak")
+        return CachedTTS(CoquiTTS(settings.tts_model_path, settings.tts_python))
     return CachedTTS(EspeakTTS(settings.tts_voice, settings.tts_rate_wpm))
