@@ -17,12 +17,13 @@ ARTEFACTS = Path(os.environ.get("MINWON_TEST_ARTEFACTS", Path(__file__).resolve(
 
 
 @contextmanager
-def chromium(tmp: Path, width: int = 1400, height: int = 1000) -> Iterator[webdriver.Chrome]:
+def chromium(tmp: Path, width: int = 1400, height: int = 1000,
+             extra: tuple[str, ...] = ()) -> Iterator[webdriver.Chrome]:
     options = webdriver.ChromeOptions()
     options.binary_location = os.environ.get("MINWON_CHROMIUM", "/usr/bin/chromium")
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
                  "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--lang=ko-KR", f"--window-size={width},{height}", f"--user-data-dir={tmp}"):
+                 "--disable-sync", "--lang=ko-KR", f"--window-size={width},{height}", f"--user-data-dir={tmp}", *extra):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(os.environ.get("MINWON_CHROMEDRIVER", "/usr/bin/chromedriver")),
                               options=options)
