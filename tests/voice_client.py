@@ -146,6 +146,13 @@ class MediaStreamCaller:
         await asyncio.sleep(FRAME_S)
         return time.monotonic()
 
+    async def pump(self, pcm: np.ndarray) -> None:
+        """Send ``pcm`` as fast as the socket takes it (a misbehaving client)."""
+        n = int(16_000 * FRAME_S)
+        for i in range(0, len(pcm) - n + 1, n):
+            payload = base64.b64encode(self.codec_out.encode(pcm[i : i + n])).decode("ascii")
+            await self.ws.send(json.dumps({"event": "media", "media": {"payload": payload}}))
+
     async def wait_closed(self) -> None:
         while self.closed_at is None:
             await asyncio.sleep(0.05)

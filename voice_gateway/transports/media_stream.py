@@ -22,6 +22,7 @@ import base64
 import binascii
 import json
 import logging
+import time
 from typing import Any
 
 import numpy as np
@@ -36,6 +37,10 @@ log = logging.getLogger("minwon.voice")
 MAX_MESSAGE_BYTES = 64_000
 # Bad frames in a row before the gateway gives up on a stream.
 MAX_BAD_FRAMES = 50
+# Audio may run ahead of the wall clock by this much (network bursts); beyond it a client
+# is sending faster than anyone speaks, and the excess is dropped rather than queued for
+# recognition ahead of every other caller.
+MAX_AHEAD_S = 3.0
 
 
 class WebSocketIO:
@@ -136,6 +141,7 @@ async def serve(ws: WebSocket, engine: VoiceEngine) -> None:
                 call = Call(engine, io, caller=str(start.get("from") or "")[:64] or None,
                             transport=str(start.get("transport") or "websocket")[:20])
                 await call.start()
+                started, audio_s, warned_fast = time.monotonic(), 0.0, False
                 await io.notify({"event": "started", "callId": call.call_id})
                 continue
             if call is None:
@@ -156,7 +162,15 @@ async def serve(ws: WebSocket, engine: VoiceEngine) -> None:
                     await _error(ws, "too_large", "음성 프레임이 너무 큽니다.")
                     continue
                 bad = 0
-                call.feed_audio(call_codec(call).decode(payload))
+                pcm = call_codec(call).decode(payload)
+                audio_s += len(pcm) / 16_000
+                if audio_s > time.monotonic() - started + MAX_AHEAD_S:
+                    audio_s -= len(pcm) / 16_000
+                    if not warned_fast:
+                        warned_fast = True
+                        await _error(ws, "too_fast", "음성이 실제 시간보다 빠르게 들어와 일부를 버렸습니다.")
+                    continue
+                call.feed_audio(pcm)
             elif event == "dtmf":
                 dtmf = msg.get("dtmf") if isinstance(msg.get("dtmf"), dict) else {}
                 call.feed_dtmf(str(dtmf.get("digit", "")))
