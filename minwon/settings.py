@@ -181,6 +181,7 @@ class VoiceSettings(BaseModel):
     # as WAV under var/recordings for ``recording_retention_days``.
     recording: bool = False
     recording_retention_days: int = 30
+    recording_dir: str = ""  # empty: var/recordings
 
 
 class Settings(BaseSettings):

@@ -32,6 +32,10 @@ wait_http "http://127.0.0.1:$MINWON_API_PORT/health" "API" 180
   --endpoints endpoints.yml --credentials credentials.yml > var/log/rasa.log 2>&1 & pids+=($!)
 wait_http "http://127.0.0.1:$MINWON_ACTION_PORT/health" "action server" 120
 wait_http "http://127.0.0.1:$MINWON_RASA_PORT/status" "Rasa" 300
+VOICE_PORT=${MINWON_VOICE__PORT:-8100}
+SIP_PORT=${MINWON_VOICE__SIP_PORT:-5060}
+"$SVC_PY" -m voice_gateway > var/log/voice.log 2>&1 & pids+=($!)
+wait_http "http://127.0.0.1:$VOICE_PORT/health" "voice gateway" 180
 
 cat <<TXT
 minwon is running (logs in var/log/):
@@ -41,6 +45,8 @@ minwon is running (logs in var/log/):
   counsellor console  http://127.0.0.1:$MINWON_API_PORT/console/
   knowledge admin http://127.0.0.1:$MINWON_API_PORT/admin/
   web chat demo   http://127.0.0.1:$MINWON_API_PORT/demo/   (widget: /widget/minwon-chat.js)
+  voice gateway   ws://127.0.0.1:$VOICE_PORT/media-stream   SIP udp/$SIP_PORT (RTP udp/${MINWON_VOICE__RTP_PORT_MIN:-16000}-${MINWON_VOICE__RTP_PORT_MAX:-16999})
+                  call from the browser: the demo page's "전화로 물어보기" button
   KakaoTalk skill POST http://127.0.0.1:$MINWON_API_PORT/webhooks/kakao/webhook   X-Skill-Token: $KAKAO_SKILL_TOKEN
 $(if [ -f var/admin_password.txt ]; then echo "    first login: admin / $(cat var/admin_password.txt)  (var/admin_password.txt; add users: make user)"; fi)
 Chat in the terminal:  make shell      Stop: Ctrl-C

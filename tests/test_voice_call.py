@@ -9,6 +9,7 @@ import asyncio
 import base64
 import csv
 import json
+import os
 import re
 import time
 
@@ -220,11 +221,15 @@ async def test_hanging_up_mid_reply_leaves_nothing_behind(stack, voice):
         assert greeting["text"] == prompts.GREETING
 
 
-async def test_silence_is_reprompted_then_goodbye_and_a_monologue_is_cut(stack):
+async def test_silence_is_reprompted_then_goodbye_and_a_monologue_is_cut(stack, tmp_path):
     port = free_port()
+    old = tmp_path / "old-caller.wav"
+    old.write_bytes(b"RIFF")
+    os.utime(old, (time.time() - 40 * 86_400,) * 2)
     stack.start_voice(port, free_port(), name="voice-quick", MINWON_VOICE__REPROMPT_AFTER_S="1.0",
                       MINWON_VOICE__MAX_REPROMPTS="1", MINWON_VOICE__MAX_UTTERANCE_S="4",
-                      MINWON_VOICE__SIP_ENABLED="false")
+                      MINWON_VOICE__SIP_ENABLED="false", MINWON_VOICE__RECORDING="true",
+                      MINWON_VOICE__RECORDING_DIR=str(tmp_path))
     url = f"ws://127.0.0.1:{port}/media-stream"
     async with MediaStreamCaller(url) as c:
         await c.wait_event("started")
@@ -243,6 +248,12 @@ async def test_silence_is_reprompted_then_goodbye_and_a_monologue_is_cut(stack):
         assert heard["_at"] - start < 9, "the monologue was not cut at max_utterance_s"
         sending.cancel()
     stack.stop("voice-quick")
+    # Recording was switched on for this gateway: both sides of both calls, and a file past
+    # the 30-day retention was removed.
+    assert not old.exists()
+    for side in ("caller", "bot"):
+        files = sorted(tmp_path.glob(f"*-{side}.wav"))
+        assert len(files) == 2 and all(f.stat().st_size > 3_200 for f in files), files
 
 
 async def test_rasa_down_is_said_plainly_and_a_callback_still_works(stack):

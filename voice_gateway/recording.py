@@ -27,9 +27,11 @@ class Recorder:
             w.setframerate(16_000)
 
     @classmethod
-    def open(cls, call_id: str, folder: Path = RECORDINGS) -> Recorder:
+    def open(cls, call_id: str, folder: Path | None = None) -> Recorder:
+        voice = get_settings().voice
+        folder = folder or (Path(voice.recording_dir) if voice.recording_dir else RECORDINGS)
         folder.mkdir(parents=True, exist_ok=True)
-        purge(folder, get_settings().voice.recording_retention_days)
+        purge(folder, voice.recording_retention_days)
         return cls(folder / f"{call_id}-caller.wav", folder / f"{call_id}-bot.wav")
 
     def caller(self, pcm: np.ndarray) -> None:
