@@ -31,7 +31,7 @@ wait_http "http://127.0.0.1:$MINWON_API_PORT/health" "API" 180
 "$RASA_BIN" run --enable-api --auth-token "$MINWON_RASA_TOKEN" --cors "*" --port "$MINWON_RASA_PORT" --model "$MINWON_MODELS_DIR" \
   --endpoints endpoints.yml --credentials credentials.yml > var/log/rasa.log 2>&1 & pids+=($!)
 wait_http "http://127.0.0.1:$MINWON_ACTION_PORT/health" "action server" 120
-wait_http "http://127.0.0.1:$MINWON_RASA_PORT/status" "Rasa" 300
+wait_http "http://127.0.0.1:$MINWON_RASA_PORT/status?token=$MINWON_RASA_TOKEN" "Rasa" 300
 VOICE_PORT=${MINWON_VOICE__PORT:-8100}
 SIP_PORT=${MINWON_VOICE__SIP_PORT:-5060}
 "$SVC_PY" -m voice_gateway > var/log/voice.log 2>&1 & pids+=($!)

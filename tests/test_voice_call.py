@@ -156,7 +156,8 @@ async def test_bad_frames_get_clear_errors_and_the_call_goes_on(stack, voice):
     """Tried: text that is not JSON, non-UTF-8 bytes, a JSON array, media with broken base64,
     a 100 kB message, a frame larger than any telephone frame, an odd-length (truncated) l16
     frame, an unknown event, a second start; then white noise and clipped noise at full
-    scale (no words: the bot must not answer hallucinated text), and keypad 0 still works."""
+    scale (no words: the bot must not answer hallucinated text), audio sent faster than real
+    time, and keypad 0 still works."""
     async with MediaStreamCaller(voice, encoding="audio/l16", rate=16000) as c:
         await c.wait_event("started")
         for raw in ["not json", b"\xff\xfe\x00garbage", "[1, 2]",
@@ -182,6 +183,9 @@ async def test_bad_frames_get_clear_errors_and_the_call_goes_on(stack, voice):
         assert all(t in (prompts.NOT_HEARD, prompts.REPROMPT) for t in bot), bot
         caller = [e["text"] for e in c.events if e.get("event") == "transcript" and e.get("role") == "caller"]
         assert not caller, f"noise was taken for words: {caller}"
+        # Six seconds of audio in one burst: more than the 3 s a network may bunch up.
+        await c.pump(np.zeros(16_000 * 6, np.float32))
+        await c.wait_event("error", code="too_fast", timeout=5)
         await c.wait_quiet(0.5)
         await c.dtmf("0")
         offer = await c.wait_event("transcript", timeout=15, role="bot", after=noise_at + 3.0)
