@@ -41,3 +41,27 @@ def test_masks_rrn_phone_card_account_plate():
 def test_rrn_without_dash_and_counsellor_view_keeps_phone():
     assert mask_rrn("9001011234567") == "900101-1******"
     assert mask_rrn("연락처 010-1234-5678") == "연락처 010-1234-5678"
+
+
+def test_log_masking_keeps_uvicorn_access_lines_formattable():
+    """uvicorn's access formatter unpacks the record's five args itself: masking must keep
+    them (a phone number in the path masked), or every access line is a logging error."""
+    import io
+    import logging
+
+    from uvicorn.logging import AccessFormatter
+
+    from minwon.privacy import install_log_masking
+
+    install_log_masking()
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(AccessFormatter('%(client_addr)s - "%(request_line)s" %(status_code)s', use_colors=False))
+    logger = logging.getLogger("uvicorn.access.test")
+    logger.addHandler(handler)
+    logger.propagate = False
+    logger.warning('%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", "GET", "/api/x?tel=010-1234-5678", "1.1", 200)
+    logger.warning('%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", "GET", "/health", "1.1", 200)
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 2 and "010-1234-5678" not in lines[0] and "/health" in lines[1], lines
+    assert lines[0].endswith("200 OK") and "010-****-5678" in lines[0]
