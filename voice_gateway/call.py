@@ -242,6 +242,10 @@ class Call:
             else:
                 await self._say(prompts.callback_offer(self._phone_text()), state_after="consent")
             return
+        if self.state == "number":
+            # Numbers are typed (spoken digits are too easily misheard for a callback).
+            await self._say(prompts.ASK_NUMBER, state_after="number")
+            return
         if self.options:
             digit = prompts.spoken_choice(text)
             if digit in self.options:
