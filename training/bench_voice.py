@@ -222,7 +222,7 @@ async def soak(url: str, pid: int, calls: int) -> dict[str, Any]:
     for batch in range(0, calls, 4):
         await asyncio.gather(*(call(i) for i in range(batch, min(calls, batch + 4))), return_exceptions=True)
         done = min(calls, batch + 4)
-        if done in (20, calls // 2):
+        if done in (20, 50, 100, 150):
             marks[f"after_{done}"] = proc_status(pid)
     marks["monologue"] = await long_call
     await asyncio.sleep(3)

@@ -12,7 +12,7 @@ import shutil
 import subprocess
 import threading
 import wave
-from functools import lru_cache
+from collections import OrderedDict
 from pathlib import Path
 from typing import Protocol
 
@@ -129,14 +129,32 @@ def trim_leading_silence(pcm: np.ndarray, level: float = 0.005, keep_ms: int = 2
 
 
 class CachedTTS:
-    """Prompts the bot says again and again (greeting, reprompt, goodbye) are made once."""
+    """Prompts the bot says again and again (greeting, reprompt, goodbye) and popular answers
+    are made once. Bounded by the audio it holds, not by the number of texts: a long answer
+    is 0.5 MB of samples, and a count-bounded cache grew the gateway by ~100 MB in the
+    200-call soak."""
 
-    def __init__(self, engine: TTSEngine, size: int = 256) -> None:
+    def __init__(self, engine: TTSEngine, max_bytes: int = 32 * 2**20) -> None:
         self.engine = engine
-        self._cached = lru_cache(maxsize=size)(engine.synthesize)
+        self.max_bytes = max_bytes
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
 
     def synthesize(self, text: str) -> np.ndarray:
-        return self._cached(text)
+        with self._lock:
+            if text in self._cache:
+                self._cache.move_to_end(text)
+                return self._cache[text]
+        pcm = self.engine.synthesize(text)
+        with self._lock:
+            if text not in self._cache and pcm.nbytes <= self.max_bytes // 4:
+                self._cache[text] = pcm
+                self._bytes += pcm.nbytes
+                while self._bytes > self.max_bytes:
+                    _old, dropped = self._cache.popitem(last=False)
+                    self._bytes -= dropped.nbytes
+            return self._cache.get(text, pcm)
 
 
 _SENTENCE_END = re.compile(r"(?<=[.?!。])\s+")
