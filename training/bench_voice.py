@@ -187,7 +187,7 @@ def accuracy(rasa_url: str, n: int) -> dict[str, Any]:
     return out
 
 
-async def soak(url: str, pid: int, calls: int) -> dict[str, Any]:
+async def soak(url: str, pid: int, calls: int, monologue_s: int = 600) -> dict[str, Any]:
     """Short calls four at a time; every other one hangs up while the bot is talking; every
     50th sends a 10-minute monologue as fast as the socket takes it."""
     speech = caller_speech("아이스팩 어떻게 버려요")
@@ -217,14 +217,15 @@ async def soak(url: str, pid: int, calls: int) -> dict[str, Any]:
                 return
             await c.wait_event("transcript", role="bot", after=end, timeout=20)
 
-    long_call = asyncio.ensure_future(monologue(600))
+    long_call = asyncio.ensure_future(monologue(monologue_s)) if monologue_s else None
     done = 0
     for batch in range(0, calls, 4):
         await asyncio.gather(*(call(i) for i in range(batch, min(calls, batch + 4))), return_exceptions=True)
         done = min(calls, batch + 4)
-        if done in (20, 50, 100, 150):
+        if done % 40 == 0:
             marks[f"after_{done}"] = proc_status(pid)
-    marks["monologue"] = await long_call
+    if long_call is not None:
+        marks["monologue"] = await long_call
     await asyncio.sleep(3)
     marks[f"after_{done}"] = proc_status(pid)
     return marks
@@ -238,6 +239,7 @@ def main() -> None:
     p.add_argument("--levels", default="1,2,4,8")
     p.add_argument("--accuracy-n", type=int, default=57)
     p.add_argument("--soak-calls", type=int, default=200)
+    p.add_argument("--monologue-s", type=int, default=600, help="the soak's talk-without-pause call; 0: none")
     args = p.parse_args()
     parts = set(args.parts.split(","))
     figures: dict[str, Any] = {}
@@ -263,7 +265,7 @@ def main() -> None:
             if "accuracy" in parts:
                 figures["accuracy"] = accuracy(stack.rasa_url, args.accuracy_n)
             if "soak" in parts:
-                figures["soak"] = asyncio.run(soak(url, gw.pid, args.soak_calls))
+                figures["soak"] = asyncio.run(soak(url, gw.pid, args.soak_calls, args.monologue_s))
                 print("soak", figures["soak"], flush=True)
         finally:
             stack.stop_all()
