@@ -55,16 +55,20 @@ def test_widget_questions_quick_reply_handoff_and_reconnect(stack, tmp_path):
         wait_for(lambda: shadow(driver).find_element(By.CSS_SELECTOR, ".launcher").is_displayed(), what="launcher")
         assert not axe_violations(driver)
 
-        # Keyboard only: Tab to the launcher, Enter opens, focus lands in the input.
-        body = driver.find_element(By.TAG_NAME, "body")
-        body.send_keys(Keys.TAB)
-        wait_for(
-            lambda: driver.execute_script(
+        # Keyboard only: Tab to the launcher (past the page's own controls, e.g. the call
+        # button), Enter opens, focus lands in the input.
+        def launcher_focused() -> bool:
+            return driver.execute_script(
                 "return document.activeElement.id === 'minwon-chat' && "
                 "document.activeElement.shadowRoot.activeElement.className === 'launcher'"
-            ),
-            what="launcher focused",
-        )
+            )
+
+        driver.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+        for _ in range(20):
+            if launcher_focused():
+                break
+            driver.switch_to.active_element.send_keys(Keys.TAB)
+        assert launcher_focused(), "the chat launcher cannot be reached with Tab"
         driver.switch_to.active_element.send_keys(Keys.ENTER)
         wait_for(lambda: shadow(driver).find_element(By.CSS_SELECTOR, ".panel").is_displayed(), what="panel open")
         assert driver.execute_script("return document.activeElement.shadowRoot.activeElement.tagName") == "TEXTAREA"
