@@ -7,7 +7,10 @@ import os
 import signal
 import socket
 import subprocess
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -196,3 +199,19 @@ class Stack:
     @staticmethod
     def texts(replies: list[dict]) -> str:
         return "\n".join(r.get("text", "") for r in replies)
+
+
+@contextmanager
+def running_bot(model: Path | None = None) -> Iterator[Stack]:
+    """The API, action server and Rasa in a throwaway directory (training a model if none is
+    given), for the benchmarks; everything is stopped on the way out."""
+    with tempfile.TemporaryDirectory() as tmp:
+        stack = Stack(workdir=Path(tmp), env={})
+        try:
+            trained = model or stack.train(Path(tmp) / "models")
+            stack.start_api()
+            stack.start_actions()
+            stack.start_rasa(trained)
+            yield stack
+        finally:
+            stack.stop_all()

@@ -14,7 +14,6 @@ import csv
 import json
 import random
 import signal
-import tempfile
 import time
 from pathlib import Path
 
@@ -22,7 +21,7 @@ import httpx
 import numpy as np
 
 from minwon.settings import ROOT
-from tests.stack import KAKAO_BOT_ID, KAKAO_TOKEN, Stack
+from tests.stack import KAKAO_BOT_ID, KAKAO_TOKEN, running_bot
 
 
 def payload(user: str, text: str, n: int, run: str) -> dict:
@@ -93,26 +92,18 @@ def main() -> None:
     args = p.parse_args()
     with (ROOT / "knowledge/sample_data/heldout_questions.csv").open(encoding="utf-8") as f:
         questions = [row["query"] for row in csv.DictReader(f)]
-    with tempfile.TemporaryDirectory() as tmp:
-        stack = Stack(workdir=Path(tmp), env={})
+    with running_bot(args.model) as stack:
+        url = f"{stack.api_url}/webhooks/kakao/webhook"
+        asyncio.run(load(url, questions, 4, 40, "warmup"))
+        results = {"normal": asyncio.run(load(url, questions, 32, args.requests, "normal"))}
+        stack.procs["rasa"].send_signal(signal.SIGSTOP)
         try:
-            model = args.model or stack.train(Path(tmp) / "models")
-            stack.start_api()
-            stack.start_actions()
-            stack.start_rasa(model)
-            url = f"{stack.api_url}/webhooks/kakao/webhook"
-            asyncio.run(load(url, questions, 4, 40, "warmup"))
-            results = {"normal": asyncio.run(load(url, questions, 32, args.requests, "normal"))}
-            stack.procs["rasa"].send_signal(signal.SIGSTOP)
-            try:
-                results["rasa_frozen"] = asyncio.run(load(url, questions, 32, 64, "frozen"))
-            finally:
-                stack.procs["rasa"].send_signal(signal.SIGCONT)
-            time.sleep(2)
-            stack.stop("rasa")
-            results["rasa_stopped"] = asyncio.run(load(url, questions, 32, 320, "stopped"))
+            results["rasa_frozen"] = asyncio.run(load(url, questions, 32, 64, "frozen"))
         finally:
-            stack.stop_all()
+            stack.procs["rasa"].send_signal(signal.SIGCONT)
+        time.sleep(2)
+        stack.stop("rasa")
+        results["rasa_stopped"] = asyncio.run(load(url, questions, 32, 320, "stopped"))
     for name, r in results.items():
         print(
             f"{name:13s} {r['requests']:4d} req  p50 {r['p50_ms']:7.1f}  p95 {r['p95_ms']:7.1f}  "

@@ -23,7 +23,6 @@ import csv
 import json
 import os
 import random
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -32,7 +31,7 @@ import httpx
 import numpy as np
 
 from minwon.settings import ROOT, VoiceSettings
-from tests.stack import Stack, free_port
+from tests.stack import free_port, running_bot
 from tests.voice_client import MediaStreamCaller, caller_speech
 from voice_gateway.audio import Codec
 
@@ -243,32 +242,24 @@ def main() -> None:
     args = p.parse_args()
     parts = set(args.parts.split(","))
     figures: dict[str, Any] = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        stack = Stack(workdir=Path(tmp), env={})
-        try:
-            model = args.model or stack.train(Path(tmp) / "models")
-            stack.start_api()
-            stack.start_actions()
-            stack.start_rasa(model)
-            port = free_port()
-            gw = stack.start_voice(port, free_port(), MINWON_VOICE__SIP_ENABLED="false")
-            url = f"ws://127.0.0.1:{port}/media-stream"
-            if "latency" in parts:
-                for enc, rate in (("audio/x-mulaw", 8000), ("audio/l16", 16000)):
-                    figures[f"latency_{enc.split('/')[-1]}"] = asyncio.run(latency(url, args.calls, enc, rate))
-                    print(enc, json.dumps(figures[f"latency_{enc.split('/')[-1]}"], ensure_ascii=False), flush=True)
-            if "concurrency" in parts:
-                figures["concurrency"] = asyncio.run(concurrency(url, [int(x) for x in args.levels.split(",")]))
-            if "stt" in parts:
-                figures["stt"] = stt_figures()
-                print("stt", figures["stt"], flush=True)
-            if "accuracy" in parts:
-                figures["accuracy"] = accuracy(stack.rasa_url, args.accuracy_n)
-            if "soak" in parts:
-                figures["soak"] = asyncio.run(soak(url, gw.pid, args.soak_calls, args.monologue_s))
-                print("soak", figures["soak"], flush=True)
-        finally:
-            stack.stop_all()
+    with running_bot(args.model) as stack:
+        port = free_port()
+        gw = stack.start_voice(port, free_port(), MINWON_VOICE__SIP_ENABLED="false")
+        url = f"ws://127.0.0.1:{port}/media-stream"
+        if "latency" in parts:
+            for enc, rate in (("audio/x-mulaw", 8000), ("audio/l16", 16000)):
+                figures[f"latency_{enc.split('/')[-1]}"] = asyncio.run(latency(url, args.calls, enc, rate))
+                print(enc, json.dumps(figures[f"latency_{enc.split('/')[-1]}"], ensure_ascii=False), flush=True)
+        if "concurrency" in parts:
+            figures["concurrency"] = asyncio.run(concurrency(url, [int(x) for x in args.levels.split(",")]))
+        if "stt" in parts:
+            figures["stt"] = stt_figures()
+            print("stt", figures["stt"], flush=True)
+        if "accuracy" in parts:
+            figures["accuracy"] = accuracy(stack.rasa_url, args.accuracy_n)
+        if "soak" in parts:
+            figures["soak"] = asyncio.run(soak(url, gw.pid, args.soak_calls, args.monologue_s))
+            print("soak", figures["soak"], flush=True)
     print(json.dumps(figures, ensure_ascii=False))
 
 
