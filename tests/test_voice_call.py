@@ -54,34 +54,40 @@ def _spoken_answer(entry_id: str) -> str:
         return next(row["spoken_answer"] for row in csv.DictReader(f) if row["id"] == entry_id)
 
 
-async def _ask_ice_pack(c: MediaStreamCaller, stack: Stack) -> float:
-    """Wait out the greeting and ask about ice packs, again if misheard (espeak's Korean is
-    hard for Whisper base), choosing from a menu if one is offered. Returns when the
-    caller's last word (or key) went out for the turn that got the answer."""
+async def _ice_pack_turn(c: MediaStreamCaller, stack: Stack) -> float | None:
+    """Ask about ice packs after the greeting; choose from the menu if one is offered.
+    Returns when the caller's last word (or key) went out, if the answer was the ice-pack
+    entry, else None."""
     started = await c.wait_event("started")
-    sender = f"voice-{started['callId']}"
     await asyncio.sleep(0.5)
-    for _attempt in range(4):
-        await c.wait_quiet(0.6)
-        end = await c.say(caller_speech("아이스팩"))
-        said = await c.wait_event("transcript", after=end, timeout=15, role="bot")
-        if "골라" in said["text"]:
-            digit = next((d for d, title in re.findall(r"(\d)번, ([^.]+)\.", said["text"])
-                          if "아이스팩" in title), None)
-            if digit:
-                await c.dtmf(digit)
-                end = time.monotonic()
-                await c.wait_event("transcript", after=end, timeout=15, role="bot")
-        if _tracker_answers(stack, sender)[-1:] == [ICE_PACK]:
-            return end
-    raise AssertionError(f"never reached the ice-pack answer: {[e.get('text') for e in c.events]}")
+    await c.wait_quiet(0.6)  # (barge-in has its own test)
+    end = await c.say(caller_speech("아이스팩"))
+    said = await c.wait_event("transcript", after=end, timeout=15, role="bot")
+    if "골라" in said["text"]:
+        digit = next((d for d, title in re.findall(r"(\d)번, ([^.]+)\.", said["text"]) if "아이스팩" in title), None)
+        if digit is None:
+            return None
+        await c.dtmf(digit)
+        end = time.monotonic()
+        await c.wait_event("transcript", after=end, timeout=15, role="bot")
+    return end if _tracker_answers(stack, f"voice-{started['callId']}")[-1:] == [ICE_PACK] else None
 
 
 async def test_caller_asks_and_hears_the_spoken_answer_within_a_second(stack, voice, tts):
-    async with MediaStreamCaller(voice) as c:
-        end = await _ask_ice_pack(c, stack)
-        timing = await c.wait_event("timing", after=end, timeout=15)
-        await c.wait_quiet(1.0, timeout=60)
+    # Whisper base mishears espeak's Korean now and then (docs/benchmarks.md), and a
+    # mishearing leads the conversation elsewhere: each try is a new call.
+    tries: list[list[str | None]] = []
+    for _attempt in range(5):
+        async with MediaStreamCaller(voice) as c:
+            end = await _ice_pack_turn(c, stack)
+            if end is None:
+                tries.append([e.get("text") for e in c.events if e.get("event") == "transcript"])
+                continue
+            timing = await c.wait_event("timing", after=end, timeout=15)
+            await c.wait_quiet(1.0, timeout=60)
+            break
+    else:
+        raise AssertionError(f"five calls never reached the ice-pack answer: {tries}")
     # The caller heard the entry's spoken answer (the ear's version, not the screen's text),
     # through μ-law: the bot's audio holds that very speech.
     reference = tts.synthesize(sentences(_spoken_answer(ICE_PACK))[0])
@@ -92,22 +98,36 @@ async def test_caller_asks_and_hears_the_spoken_answer_within_a_second(stack, vo
     assert timing["first_audio_ms"] < 1500, timing
 
 
+async def _barge_in(c: MediaStreamCaller) -> float:
+    """Speak while the bot is talking; check playback stopped within 300 ms of the onset
+    and stayed stopped while the caller spoke. Returns the onset."""
+    assert c.frames and c.frames[-1].at > time.monotonic() - 0.2, "the bot should be talking"
+    onset = time.monotonic()
+    cleared = len(c.clears)
+    end = await c.say(caller_speech("아이스팩"))
+    assert len(c.clears) > cleared, "the gateway must tell the far end to drop buffered audio"
+    stop = c.clears[cleared]
+    assert stop - onset < 0.3, f"playback stopped {stop - onset:.3f} s after speech onset"
+    loud = [f.at for f in c.frames if stop + 0.1 < f.at < end and f.loud]
+    assert not loud, f"bot audio {len(loud)} frames after the barge-in"
+    return onset
+
+
 async def test_barge_in_stops_playback_and_what_the_caller_says_is_heard(stack, voice):
     async with MediaStreamCaller(voice, encoding="audio/l16", rate=16000) as c:
         await c.wait_event("started")
-        # Speak over the greeting (which runs for several seconds).
-        await asyncio.sleep(1.5)
-        assert c.first_loud_after(0) is not None, "the greeting should be playing"
-        onset = time.monotonic()
-        end = await c.say(caller_speech("아이스팩"))
-        assert c.clears, "the gateway must tell the far end to drop buffered audio"
-        assert c.clears[0] - onset < 0.3, f"playback stopped {c.clears[0] - onset:.3f} s after speech onset"
-        # Nothing loud from the bot between the stop and the end of the caller's words.
-        loud = [f.at for f in c.frames if c.clears[0] + 0.1 < f.at < end and f.loud]
-        assert not loud, f"bot audio {len(loud)} frames after the barge-in"
-        heard = await c.wait_event("transcript", after=onset, timeout=15, role="caller")
-        assert heard["text"].strip()
-        await c.wait_event("transcript", after=heard["_at"] - 0.001, timeout=15, role="bot")
+        await asyncio.sleep(1.5)  # into the greeting (several seconds long)
+        first = await _barge_in(c)
+        # The reply to what was said (or "잘 듣지 못했습니다" if Whisper heard nothing):
+        # interrupt it too, 0.8 s in.
+        reply = await c.wait_event("transcript", after=first, timeout=15, role="bot")
+        while c.first_loud_after(reply["_at"]) is None:
+            await asyncio.sleep(0.02)
+        await asyncio.sleep(0.8)
+        second = await _barge_in(c)
+        await c.wait_event("transcript", after=second, timeout=15, role="bot")
+        heard = [e["text"] for e in c.events if e.get("event") == "transcript" and e.get("role") == "caller"]
+        assert heard and all(t.strip() for t in heard), heard
 
 
 async def test_keypad_0_books_a_callback_with_consent_read_back(stack, voice):

@@ -73,30 +73,42 @@ def _read_wav(path: str) -> np.ndarray:
         return resample(pcm, w.getframerate(), 16_000)
 
 
+def _softphone_call(tmp: Path, gateway: dict, question: np.ndarray) -> subprocess.CompletedProcess:
+    """baresip dials the gateway from 010-1234-5678, plays ``question`` (its WAV source) and
+    records what it hears; it hangs up when the file ends."""
+    (tmp / "rec").mkdir(parents=True, exist_ok=True)
+    _write_wav(tmp / "question.wav", question)
+    (tmp / "accounts").write_text("<sip:01012345678@127.0.0.1>;regint=0;audio_codecs=PCMU\n")
+    (tmp / "config").write_text("\n".join([
+        f"sip_listen 127.0.0.1:{free_port()}", "audio_player aubridge,nil", "audio_alert aubridge,nil",
+        f"audio_source aufile,{tmp / 'question.wav'}", "ausrc_srate 8000", "auplay_srate 8000",
+        "module_path /usr/lib/baresip/modules", "module g711.so", "module aufile.so", "module aubridge.so",
+        "module sndfile.so", "module_app account.so", "module_app menu.so", f"snd_path {tmp / 'rec'}", ""]))
+    return subprocess.run(["baresip", "-f", str(tmp), "-e", f"/dial sip:voicebot@127.0.0.1:{gateway['sip']}",
+                           "-t", "60"], capture_output=True, text=True, timeout=90)
+
+
 @needs_peers
 def test_a_softphone_asks_over_rtp_and_records_the_spoken_answer(stack, gateway, tmp_path):
-    # The question three times, 9 s apart, in case Whisper mishears espeak's voice; then
-    # the call ends with the file (baresip hangs up at its end).
-    q = caller_speech("아이스팩")
-    gap = np.zeros(16_000 * 9, np.float32)
-    _write_wav(tmp_path / "question.wav", np.concatenate([np.zeros(16_000 * 3, np.float32), q, gap, q, gap, q, gap]))
-    (tmp_path / "rec").mkdir()
-    (tmp_path / "accounts").write_text("<sip:01012345678@127.0.0.1>;regint=0;audio_codecs=PCMU\n")
-    (tmp_path / "config").write_text("\n".join([
-        f"sip_listen 127.0.0.1:{free_port()}", "audio_player aubridge,nil", "audio_alert aubridge,nil",
-        f"audio_source aufile,{tmp_path / 'question.wav'}", "ausrc_srate 8000", "auplay_srate 8000",
-        "module_path /usr/lib/baresip/modules", "module g711.so", "module aufile.so", "module aubridge.so",
-        "module sndfile.so", "module_app account.so", "module_app menu.so", f"snd_path {tmp_path / 'rec'}", ""]))
-    since = time.time()
-    run = subprocess.run(["baresip", "-f", str(tmp_path), "-e", f"/dial sip:voicebot@127.0.0.1:{gateway['sip']}",
-                          "-t", "60"], capture_output=True, text=True, timeout=90)
-    assert "Call established" in run.stdout, run.stdout[-3000:]
-    calls = _recent_calls(gateway, since)
-    assert len(calls) == 1, calls
-    answers = _answers(stack, f"voice-{calls[0]['call_id']}")
-    assert ICE_PACK in answers, answers
+    # The question after the 14-s greeting, then 9 s to hear the answer; the call ends with
+    # the file. Whisper base mishears espeak's Korean now and then: each try is a new call.
+    quiet = np.zeros(16_000 * 15, np.float32)
+    pcm = np.concatenate([quiet, caller_speech("아이스팩"), quiet[: 16_000 * 9]])
+    tried = []
+    for attempt in range(5):
+        since = time.time()
+        run = _softphone_call(tmp_path / str(attempt), gateway, pcm)
+        assert "Call established" in run.stdout, run.stdout[-3000:]
+        calls = _recent_calls(gateway, since)
+        assert len(calls) == 1, calls
+        answers = _answers(stack, f"voice-{calls[0]['call_id']}")
+        tried.append(answers)
+        if ICE_PACK in answers:
+            break
+    else:
+        raise AssertionError(f"five calls never reached the ice-pack answer: {tried}")
     # What the softphone heard holds the entry's spoken answer, as it sounds through μ-law.
-    heard = _read_wav(glob.glob(str(tmp_path / "rec" / "*-dec.wav"))[0])
+    heard = _read_wav(glob.glob(str(tmp_path / str(attempt) / "rec" / "*-dec.wav"))[0])
     with (ROOT / "knowledge" / "sample_data" / "counseling_db.csv").open(encoding="utf-8") as f:
         spoken = next(r["spoken_answer"] for r in csv.DictReader(f) if r["id"] == ICE_PACK)
     codec = Codec("audio/x-mulaw", 8000)
