@@ -28,6 +28,7 @@ bench: bootstrap ## all benchmarks; figures go to docs/benchmarks.md by hand
 	$(ENV) "$$SVC_PY" -m training.eval_retrieval --db knowledge/sample_data/counseling_db.csv --queries knowledge/sample_data/heldout_questions.csv
 	$(ENV) "$$SVC_PY" -m training.bench_retrieval
 	$(ENV) "$$SVC_PY" -m training.bench_chat
+	$(ENV) "$$SVC_PY" -m training.bench_vocabulary
 	$(ENV) "$$SVC_PY" -m training.bench_kakao
 	$(ENV) "$$SVC_PY" -m training.bench_handoff
 	$(ENV) "$$SVC_PY" -m training.bench_voice

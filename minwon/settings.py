@@ -140,6 +140,12 @@ class VoiceSettings(BaseModel):
     # prompt). Off: on espeak-made speech it made Whisper repeat the prompt's words;
     # to be measured on real recordings before it is turned on.
     stt_use_db_vocabulary: bool = False
+    # Put the DB's names back into what Whisper misspelt ("아이스풷" → "아이스팩"): jamo edit
+    # distance, only on spellings Kiwi finds odd (minwon/retrieval/vocabulary.py). The
+    # gateway fetches the names from the API every ``vocabulary_refresh_s``.
+    stt_correct_vocabulary: bool = True
+    stt_correct_max_distance: float = 0.25
+    vocabulary_refresh_s: float = 300.0
     tts_engine: Literal["espeak", "coqui"] = "espeak"
     tts_voice: str = "ko"
     tts_rate_wpm: int = 150

@@ -105,6 +105,10 @@ def test_import_fix_try_publish_and_the_bot_answers(stack, km, tmp_path):
             break
         assert time.monotonic() - published < 5, f"new entry not answered 5 s after publishing: {reply}"
         time.sleep(0.2)
+    # The names the voice gateway puts back into misheard speech follow the DB too: the new
+    # entry's department was not in the sample DB.
+    words = httpx.get(f"{stack.api_url}/api/knowledge/vocabulary", timeout=10).json()["words"]
+    assert "평생학습과" in words and "아이스팩" in words, words[:20]
 
 
 def test_edits_are_versioned_a_stale_save_is_refused_and_a_version_restored(km):

@@ -7,7 +7,8 @@ gateway) started here:
 - concurrency: the same with 1, 2, 4, 8 callers talking at once;
 - stt: Whisper's real-time factor by utterance length, and the memory it takes;
 - accuracy: CER and right-answer rate on held-out questions spoken by espeak-ng (a floor:
-  espeak's Korean is far from a person's), with and without the DB-vocabulary prompt;
+  espeak's Korean is far from a person's), with and without the DB-vocabulary prompt, and
+  with the DB's names put back into the transcript (minwon/retrieval/vocabulary.py);
 - soak: 200 calls (half hang up mid-reply, some send a 10-minute monologue faster than real
   time), the gateway's memory and threads before and after.
 
@@ -36,7 +37,6 @@ from tests.voice_client import MediaStreamCaller, caller_speech
 from voice_gateway.audio import Codec
 
 HELDOUT = ROOT / "knowledge" / "sample_data" / "heldout_questions.csv"
-DB = ROOT / "knowledge" / "sample_data" / "counseling_db.csv"
 STAGES = ("vad_tail_ms", "stt_wait_ms", "stt_ms", "dialogue_ms", "tts_first_ms", "first_audio_ms")
 
 
@@ -151,38 +151,52 @@ def cer(ref: str, hyp: str) -> float:
     return prev[-1] / max(1, len(a))
 
 
-def accuracy(rasa_url: str, n: int) -> dict[str, Any]:
+def accuracy(rasa_url: str, api_url: str, n: int) -> dict[str, Any]:
+    """Each question is recognised once per codec and prompt setting; without the prompt its
+    transcript goes to the bot twice, as heard and with the DB's names put back (the
+    gateway's default)."""
+    from minwon.retrieval.vocabulary import VocabularyCorrector
     from voice_gateway.stt import WhisperSTT
 
     with HELDOUT.open(encoding="utf-8") as f:
         rows = [r for r in csv.DictReader(f) if r["expected_entry_id"]][:: max(1, 340 // n)][:n]
-    with DB.open(encoding="utf-8") as f:
-        vocab: dict[str, None] = {}
-        for r in csv.DictReader(f):
-            for w in (r["subcategory"], r["department"], *r["keywords"].split("|")):
-                if w and len(w) <= 12:
-                    vocab[w] = None
+    words = httpx.get(f"{api_url}/api/knowledge/vocabulary", timeout=10).json()["words"]
+    corrector = VocabularyCorrector(words)
     mu = Codec("audio/x-mulaw", 8000)
+
+    def answered(text: str) -> str | None:
+        replies = httpx.post(f"{rasa_url}/webhooks/rest/webhook", timeout=30,
+                             json={"sender": f"bench-acc-{time.time_ns()}", "message": text or "-"}).json()
+        got = [m["custom"].get("entry_id") for m in replies
+               if isinstance(m.get("custom"), dict) and m["custom"].get("minwon") == "answer"]
+        return got[0] if got else None
+
     out: dict[str, Any] = {}
     for prompt in (False, True):
-        stt = WhisperSTT(VoiceSettings(stt_use_db_vocabulary=prompt), vocabulary=list(vocab) if prompt else None)
+        stt = WhisperSTT(VoiceSettings(stt_use_db_vocabulary=prompt), vocabulary=words if prompt else None)
         for name in ("l16_16k", "mulaw_8k"):
-            cers, right = [], 0
+            cers, right, fixed_cers, fixed_right, changed = [], 0, [], 0, []
             for r in rows:
                 pcm = caller_speech(r["query"])
                 if name == "mulaw_8k":
                     pcm = mu.decode(mu.encode(pcm))
                 text = stt.recognize(pcm).text
                 cers.append(cer(r["query"], text))
-                replies = httpx.post(f"{rasa_url}/webhooks/rest/webhook", timeout=30,
-                                     json={"sender": f"bench-acc-{time.time_ns()}", "message": text or "-"}).json()
-                got = [m["custom"].get("entry_id") for m in replies
-                       if isinstance(m.get("custom"), dict) and m["custom"].get("minwon") == "answer"]
-                right += bool(got) and got[0] == r["expected_entry_id"]
+                got = answered(text)
+                right += got == r["expected_entry_id"]
+                if not prompt:
+                    fixed, fixes = corrector.correct(text)
+                    fixed_cers.append(cer(r["query"], fixed))
+                    fixed_right += (answered(fixed) if fixes else got) == r["expected_entry_id"]
+                    changed += [f"{f.heard}→{f.word}" for f in fixes]
             key = f"{name}{'_db_prompt' if prompt else ''}"
             out[key] = {"n": len(rows), "cer_mean": round(float(np.mean(cers)), 3),
                         "right_answer": round(right / len(rows), 3)}
-            print(key, out[key], flush=True)
+            if not prompt:
+                out[f"{name}_names_put_back"] = {
+                    "n": len(rows), "cer_mean": round(float(np.mean(fixed_cers)), 3),
+                    "right_answer": round(fixed_right / len(rows), 3), "corrections": changed}
+            print(key, out[key], "" if prompt else out[f"{name}_names_put_back"], flush=True)
     return out
 
 
@@ -256,7 +270,7 @@ def main() -> None:
             figures["stt"] = stt_figures()
             print("stt", figures["stt"], flush=True)
         if "accuracy" in parts:
-            figures["accuracy"] = accuracy(stack.rasa_url, args.accuracy_n)
+            figures["accuracy"] = accuracy(stack.rasa_url, stack.api_url, args.accuracy_n)
         if "soak" in parts:
             figures["soak"] = asyncio.run(soak(url, gw.pid, args.soak_calls, args.monologue_s))
             print("soak", figures["soak"], flush=True)

@@ -29,6 +29,7 @@ def create_app(settings: Settings | None = None, engine: VoiceEngine | None = No
         await asyncio.get_running_loop().run_in_executor(None, eng.warm_up)
         app.state.engine = eng
         warm = asyncio.ensure_future(eng.warm_dialogue())
+        names = asyncio.ensure_future(eng.keep_vocabulary())
         sip = None
         if settings.voice.sip_enabled:
             from voice_gateway.transports.sip import SipGateway
@@ -42,6 +43,7 @@ def create_app(settings: Settings | None = None, engine: VoiceEngine | None = No
             yield
         finally:
             warm.cancel()
+            names.cancel()
             for call in list(eng.calls.values()):
                 await call.caller_hung_up()
             if sip:

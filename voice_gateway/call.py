@@ -230,9 +230,13 @@ class Call:
             else:
                 self._arm_timer()
             return
-        text = result.text
+        text, fixes = self.engine.correct(result.text)
+        if fixes:
+            log.info("call %s: DB names put back: %s", self.call_id,
+                     ", ".join(f"{f.heard}→{f.word}" for f in fixes))
         self._record("user", text)
-        await self.io.notify({"event": "transcript", "role": "caller", "text": text})
+        heard = {"heard": result.text} if fixes else {}
+        await self.io.notify({"event": "transcript", "role": "caller", "text": text, **heard})
         if self.state == "consent":
             answer = prompts.yes_no(text)
             if answer is None and any(w in text for w in ("다른 번호", "번호 바꿔", "다른번호")):

@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import numpy as np
 
+from minwon.retrieval.vocabulary import Correction, VocabularyCorrector
 from minwon.settings import Settings
 from voice_gateway.dialogue import RasaDialogue
 from voice_gateway.stt import Transcript, WhisperSTT
@@ -52,6 +53,8 @@ class VoiceEngine:
         self._tts_pool = ThreadPoolExecutor(2, thread_name_prefix="tts")
         self.calls: dict[str, Any] = {}
         self.stats = Stats()
+        self.vocabulary = VocabularyCorrector((), self.voice.stt_correct_max_distance)
+        self._vocabulary_built_at: float | None = None
 
     def warm_up(self) -> None:
         """Load everything before the first call rings (Whisper's first pass is slow)."""
@@ -63,6 +66,10 @@ class VoiceEngine:
         for text in (prompts.GREETING, prompts.REPROMPT, prompts.GOODBYE_SILENCE, prompts.NOT_HEARD):
             for s in sentences(text):
                 self.tts.synthesize(s)
+        if self.voice.stt_correct_vocabulary:
+            from minwon.retrieval.morphemes import syllable_score
+
+            syllable_score("아이스팩")  # loads Kiwi (about a second)
 
     async def warm_dialogue(self) -> None:
         """One turn through Rasa, the action server and the API at start-up, so the first
@@ -74,6 +81,29 @@ class VoiceEngine:
             except Exception as exc:  # Rasa not up yet: keep trying in the background
                 log.info("dialogue warm-up: %s", exc)
                 await asyncio.sleep(5)
+
+    async def keep_vocabulary(self) -> None:
+        """The DB's names from the API, again whenever the index was rebuilt (knowledge
+        managers edit entries during the day)."""
+        while self.voice.stt_correct_vocabulary:
+            try:
+                r = await self.api.get("/api/knowledge/vocabulary")
+                r.raise_for_status()
+                body = r.json()
+                if body.get("built_at") != self._vocabulary_built_at:
+                    self.vocabulary = VocabularyCorrector(
+                        [str(w) for w in body.get("words") or []], self.voice.stt_correct_max_distance)
+                    self._vocabulary_built_at = body.get("built_at")
+                    log.info("vocabulary: %d names from the counseling DB", len(self.vocabulary))
+                await asyncio.sleep(self.voice.vocabulary_refresh_s)
+            except (httpx.HTTPError, ValueError) as exc:
+                log.info("vocabulary not fetched (%s); trying again in 10 s", exc)
+                await asyncio.sleep(10)
+
+    def correct(self, text: str) -> tuple[str, list[Correction]]:
+        if not self.voice.stt_correct_vocabulary:
+            return text, []
+        return self.vocabulary.correct(text)
 
     async def recognize(self, pcm: np.ndarray) -> Transcript:
         return await asyncio.get_running_loop().run_in_executor(self._stt_pool, self.stt.recognize, pcm)

@@ -157,15 +157,3 @@ class WhisperSTT:
         no_speech = not text or is_hallucination(text)
         return Transcript("" if no_speech else text, seconds, time.perf_counter() - t0, no_speech)
 
-
-def db_vocabulary(engine) -> list[str]:  # type: ignore[no-untyped-def]
-    """Department, sub-topic and keyword names from the counseling DB (place and programme
-    names Whisper would otherwise misspell)."""
-    from minwon.knowledge.store import active_docs
-
-    words: dict[str, None] = {}
-    for d in active_docs(engine):
-        for w in (d.subcategory, d.department, *d.keywords):
-            if w and len(w) <= 12:
-                words[w] = None
-    return list(words)

@@ -11,6 +11,7 @@ from minwon.db.models import QueryLog
 from minwon.db.session import session_scope
 from minwon.privacy import mask_personal_data
 from minwon.retrieval.documents import EntryDoc
+from minwon.retrieval.vocabulary import db_words
 
 router = APIRouter(prefix="/api/knowledge", tags=["knowledge"])
 
@@ -55,6 +56,15 @@ def get_entry(entry_id: str, request: Request) -> EntryOut:
     if entry is None:
         raise HTTPException(404, detail=f"상담 DB 항목을 찾을 수 없습니다: {entry_id}")
     return _entry(entry)
+
+
+@router.get("/vocabulary")
+def vocabulary(request: Request) -> dict[str, object]:
+    """The DB's names (sub-topics, keywords, departments) for the voice gateway, which puts
+    them back into what speech recognition misspelt. Public: the same words are on the
+    entries themselves."""
+    retriever = request.app.state.minwon.retriever
+    return {"words": db_words(retriever.index.entries), "built_at": retriever.built_at}
 
 
 @router.post("/refresh")

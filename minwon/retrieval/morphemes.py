@@ -48,3 +48,15 @@ def space(text: str) -> str:
     """Re-space text typed without spaces ("버스첫차몇시에요" → "버스 첫차 몇 시에요")."""
     with _lock:
         return _kiwi().space(text, reset_whitespace=False)
+
+
+@lru_cache(maxsize=10_000)
+def syllable_score(word: str) -> float:
+    """Kiwi's log-likelihood of its best analysis of ``word`` per syllable: ordinary words
+    score about -4 to -8 ("자동차" -5.6, "신고한" -6.8), strings Kiwi has to guess as an
+    unknown noun about -9 to -12 ("아이스풷" -12.1, "지망세" -10.1)."""
+    if not word:
+        return 0.0
+    with _lock:
+        _tokens, score = _kiwi().analyze(word, top_n=1)[0]
+    return float(score) / len(word)
