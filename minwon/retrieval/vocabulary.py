@@ -102,7 +102,8 @@ class VocabularyCorrector:
         return Correction(spelling, self.words[i], float(distance))
 
     def _starts_known(self, token: str) -> bool:
-        return any(token.startswith(w) for w in self.known)
+        # Prefixes of the token against the set: the DB may hold thousands of names.
+        return any(token[:n] in self.known for n in range(MIN_SYLLABLES, min(len(token), 12) + 1))
 
     def _stem_match(self, token: str) -> tuple[Correction, str] | None:
         """The longest leading run of the token's Hangul that is near a DB word; the rest
