@@ -73,6 +73,18 @@ async def _ice_pack_turn(c: MediaStreamCaller, stack: Stack) -> float | None:
     return end if _tracker_answers(stack, f"voice-{started['callId']}")[-1:] == [ICE_PACK] else None
 
 
+async def test_the_gateway_has_the_db_names_to_put_back(stack, voice):
+    """The names that mend misheard words come from the API (GET /api/knowledge/vocabulary)."""
+    words = httpx.get(f"{stack.api_url}/api/knowledge/vocabulary", timeout=10).json()["words"]
+    assert "아이스팩" in words
+    stats_url = voice.replace("ws://", "http://").replace("/media-stream", "/stats")
+    for _ in range(100):
+        if httpx.get(stats_url, timeout=5).json()["db_names"] == len(words):
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"gateway holds {httpx.get(stats_url, timeout=5).json()['db_names']} names, API {len(words)}")
+
+
 async def test_caller_asks_and_hears_the_spoken_answer_within_a_second(stack, voice, tts):
     # Whisper base mishears espeak's Korean now and then (docs/benchmarks.md), and a
     # mishearing leads the conversation elsewhere: each try is a new call.

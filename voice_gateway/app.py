@@ -62,6 +62,7 @@ def create_app(settings: Settings | None = None, engine: VoiceEngine | None = No
         eng: VoiceEngine = app.state.engine
         return {"calls": len(eng.calls), "calls_started": eng.stats.calls_started,
                 "calls_ended": eng.stats.calls_ended, "recent_calls": eng.stats.recent[-20:],
+                "db_names": len(eng.vocabulary),
                 "turns": eng.stats.turns[-200:]}
 
     @app.websocket("/media-stream")
