@@ -14,6 +14,16 @@ from tests.stack import Stack
 # Tests in this process seal personal data with a throwaway key.
 os.environ.setdefault("MINWON_DATA_KEY", "aGVsbG8taGVsbG8taGVsbG8taGVsbG8taGVsbG8tMTI=")
 
+# CTranslate2 picks its matrix library and instruction set from the CPU: Intel MKL and
+# AVX-512 on an Intel machine, oneDNN and AVX2 on the AMD ones the voice tests were written
+# on. Whisper's words for espeak's barely-Korean speech depend on those last bits (CI heard
+# "아이스풷" where these machines hear "아이스팩"), so the tests, and every gateway they
+# start, run on the same pair everywhere. Production keeps CTranslate2's own choice.
+os.environ.setdefault("CT2_USE_MKL", "0")
+os.environ.setdefault("ONEDNN_MAX_CPU_ISA", "AVX2")
+if "avx2" in Path("/proc/cpuinfo").read_text(errors="replace").split():
+    os.environ.setdefault("CT2_FORCE_CPU_ISA", "AVX2")
+
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:

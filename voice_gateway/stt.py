@@ -1,5 +1,5 @@
-"""Speech to text with faster-whisper (CTranslate2, int8 on the CPU), Korean, with the
-counseling DB's vocabulary as a prompt and Whisper's well-known silence hallucinations
+"""Speech to text with faster-whisper's Whisper (CTranslate2, int8 on the CPU), Korean,
+decoded greedily on exact-length input, with Whisper's well-known silence hallucinations
 filtered out."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import numpy as np
 from minwon.settings import VoiceSettings
 
 SAMPLE_RATE = 16_000
+WINDOW_S = 29.0  # Whisper hears 30 s at most; the rest is the half second of padding
 # What Whisper says when it hears silence or noise (learnt from subtitled videos). A
 # transcript made only of these is no speech at all.
 HALLUCINATIONS = (
@@ -93,24 +94,39 @@ class WhisperSTT:
         self._sot = [*self._tokenizer.sot_sequence, self._tokenizer.no_timestamps]
 
     def recognize(self, pcm: np.ndarray) -> Transcript:
-        """One caller utterance (already cut by the endpointer), for the live call.
+        """One caller utterance (already cut by the endpointer): ``pcm`` is mono float32 at
+        16 kHz. Greedy decoding, so the same audio always gives the same words.
 
-        faster-whisper pads every input to Whisper's 30-s window, so the encoder costs
-        ~0.7 s on this CPU whatever the utterance's length. CTranslate2 accepts a shorter
-        mel input (it slices the positional embeddings), which takes the encoder to
-        ~30 ms for a 3-s question, with no loss measured (docs/benchmarks.md). Greedy
-        decoding with a length cap proportional to the audio and a repetition penalty
-        keeps Whisper from looping."""
-        import ctranslate2
-
+        Longer than one Whisper window, the speech is cut at its pauses (Silero VAD) into
+        windows that are each recognized the same way. faster-whisper's own padded path was
+        not kept for that: on espeak-made speech it heard less than this one, and its
+        temperature fallback samples at random, so the words (and the test) changed from
+        run to run and a 3-s question took 4 s on the CI machine."""
         t0 = time.perf_counter()
         seconds = len(pcm) / SAMPLE_RATE
         if seconds < 0.2 or not np.isfinite(pcm).all() or float(np.abs(pcm).max(initial=0.0)) < 1e-4:
             return Transcript("", seconds, time.perf_counter() - t0, True)
-        if seconds > 29.0:  # longer than one window: the padded path handles it
-            return self.transcribe(pcm, vad=True)
+        pcm = pcm.astype(np.float32, copy=False)
+        pieces = [pcm] if seconds <= WINDOW_S else speech_windows(pcm, self.settings)
+        texts = [text for text in (self._recognize_window(piece) for piece in pieces) if text]
+        text = " ".join(texts)
+        no_speech = not text
+        return Transcript(text, seconds, time.perf_counter() - t0, no_speech)
+
+    def _recognize_window(self, pcm: np.ndarray) -> str:
+        """faster-whisper pads every input to Whisper's 30-s window, so the encoder costs
+        ~0.7 s on this CPU whatever the utterance's length. CTranslate2 accepts a shorter
+        mel input (it slices the positional embeddings), which takes the encoder to
+        ~30 ms for a 3-s question, with no loss measured (docs/benchmarks.md). Greedy
+        decoding with a length cap proportional to the audio and a repetition penalty
+        keeps Whisper from looping. Returns "" for no speech."""
+        import ctranslate2
+
+        seconds = len(pcm) / SAMPLE_RATE
+        if seconds < 0.2:
+            return ""
         # Half a second of silence after the speech, as the padding Whisper was trained with.
-        audio = np.concatenate([pcm.astype(np.float32), np.zeros(SAMPLE_RATE // 2, dtype=np.float32)])
+        audio = np.concatenate([pcm, np.zeros(SAMPLE_RATE // 2, dtype=np.float32)])
         feats = self.model.feature_extractor(audio, padding=0)
         feats = feats[:, : feats.shape[1] - feats.shape[1] % 2]
         encoded = self.model.model.encode(
@@ -131,29 +147,18 @@ class WhisperSTT:
             not text or is_hallucination(text) or (result.no_speech_prob > 0.6 and result.scores[0] < -1.0)
             or not_korean(text)
         )
-        return Transcript("" if no_speech else text, seconds, time.perf_counter() - t0, no_speech)
+        return "" if no_speech else text
 
-    def transcribe(self, pcm: np.ndarray, vad: bool = True) -> Transcript:
-        """``pcm``: mono float32 at 16 kHz."""
-        t0 = time.perf_counter()
-        seconds = len(pcm) / SAMPLE_RATE
-        if seconds < 0.2 or not np.isfinite(pcm).all() or float(np.abs(pcm).max(initial=0.0)) < 1e-4:
-            return Transcript("", seconds, time.perf_counter() - t0, True)
-        segments, _info = self.model.transcribe(
-            pcm.astype(np.float32),
-            language="ko",
-            beam_size=self.settings.stt_beam_size,
-            vad_filter=vad,
-            vad_parameters={
-                "threshold": self.settings.vad_threshold,
-                "min_silence_duration_ms": self.settings.vad_min_silence_ms,
-            },
-            initial_prompt=self.prompt,
-            condition_on_previous_text=False,
-            without_timestamps=True,
-        )
-        kept = [s.text.strip() for s in segments if s.no_speech_prob < 0.6 and s.avg_logprob > -1.2]
-        text = " ".join(t for t in kept if t).strip()
-        no_speech = not text or is_hallucination(text)
-        return Transcript("" if no_speech else text, seconds, time.perf_counter() - t0, no_speech)
 
+def speech_windows(pcm: np.ndarray, settings: VoiceSettings) -> list[np.ndarray]:
+    """A long utterance as windows Whisper can take whole: the speech Silero VAD finds
+    (with a little of the pause around it, and long silences left out), joined while a
+    window stays under 29 s."""
+    from faster_whisper.vad import VadOptions, collect_chunks, get_speech_timestamps
+
+    spans = get_speech_timestamps(pcm, VadOptions(
+        threshold=settings.vad_threshold, min_silence_duration_ms=settings.vad_min_silence_ms,
+        max_speech_duration_s=WINDOW_S - 1, speech_pad_ms=200,
+    ))
+    windows, _ = collect_chunks(pcm, spans, max_duration=WINDOW_S)
+    return windows
