@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import api_client, messages
+from actions.handoff import hand_off
 from actions.transcript import build, channel_of
 from minwon import sealing
 from minwon.privacy import mask_personal_data
@@ -48,6 +49,13 @@ def _stop(dispatcher: CollectingDispatcher, text: str) -> Dict[str, Any]:
 class ValidateCallbackForm(FormValidationAction):
     def name(self) -> str:
         return "validate_callback_form"
+
+    async def required_slots(self, domain_slots: List[str], dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> List[str]:
+        # A caller's number is already on the line and a keypad beats spelling digits to
+        # Whisper: on the phone the form asks nothing and the voice gateway runs the
+        # callback (caller ID read back, consent by key) once action_create_callback says so.
+        return [] if channel_of(tracker) == "voice" else domain_slots
 
     def validate_callback_phone(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                 domain: DomainDict) -> Dict[str, Any]:
@@ -94,6 +102,8 @@ class ActionCreateCallback(Action):
         phone, sealed = tracker.get_slot("callback_phone"), tracker.get_slot("callback_phone_sealed")
         consent, when = tracker.get_slot("callback_consent"), tracker.get_slot("callback_time")
         clear = [SlotSet(s, None) for s in SLOTS] + [SlotSet("callback_offered", False)]
+        if channel_of(tracker) == "voice":
+            return [*clear, *await hand_off(dispatcher, tracker, "callback")]
         if not (phone and sealed and consent == "yes" and when):
             return clear  # the form was stopped; the reason has been said
         user_events = [e for e in tracker.events if e.get("event") == "user"]

@@ -174,9 +174,9 @@ class Stack:
             self.stop(name)
 
     # -- talking to the bot ------------------------------------------------------------
-    def say(self, sender: str, message: str, timeout: float = 30) -> list[dict]:
-        r = httpx.post(f"{self.rasa_url}/webhooks/rest/webhook",
-                       json={"sender": sender, "message": message}, timeout=timeout)
+    def say(self, sender: str, message: str, timeout: float = 30, channel: str | None = None) -> list[dict]:
+        body = {"sender": sender, "message": message} | ({"input_channel": channel} if channel else {})
+        r = httpx.post(f"{self.rasa_url}/webhooks/rest/webhook", json=body, timeout=timeout)
         r.raise_for_status()
         return r.json()
 

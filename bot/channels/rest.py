@@ -91,6 +91,19 @@ def parse_body(body: bytes) -> Dict[str, Any]:
     }
 
 
+class ReplyCollector(CollectingOutputChannel):
+    """Collects the replies under the name of the channel the citizen is on ("voice",
+    "kakao", "web"): Rasa picks a response's ``channel:`` variation by the output channel's
+    name, so domain.yml can say "말씀해 주세요" to a caller where a chat says "적어 주세요"."""
+
+    def __init__(self, channel: str) -> None:
+        super().__init__()
+        self.channel = channel
+
+    def name(self) -> str:  # type: ignore[override]  # per instance, not per class
+        return self.channel
+
+
 class KoreanRestInput(RestInput):
     """Drop-in replacement for the ``rest`` channel (see module docstring)."""
 
@@ -123,7 +136,7 @@ class KoreanRestInput(RestInput):
             if sealed:
                 metadata["sealed"] = sealed
             channel = data["input_channel"] or self.name()
-            collector = CollectingOutputChannel()
+            collector = ReplyCollector(channel)
             try:
                 await on_new_message(UserMessage(masked, collector, sender, input_channel=channel, metadata=metadata))
                 if not collector.messages and await handoff_relay.is_paused(request.app.ctx.agent, sender):
