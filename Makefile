@@ -29,6 +29,7 @@ bench: bootstrap ## all benchmarks; figures go to docs/benchmarks.md by hand
 	$(ENV) "$$SVC_PY" -m training.bench_retrieval
 	$(ENV) "$$SVC_PY" -m training.bench_chat
 	$(ENV) "$$SVC_PY" -m training.bench_vocabulary
+	$(ENV) "$$SVC_PY" -m training.bench_voice_abuse
 	$(ENV) "$$SVC_PY" -m training.bench_kakao
 	$(ENV) "$$SVC_PY" -m training.bench_handoff
 	$(ENV) "$$SVC_PY" -m training.bench_voice

@@ -9,6 +9,7 @@ from rasa_sdk.events import ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import api_client, messages
+from actions.config import VOICE_ABUSE_MIN_CONFIDENCE
 from actions.transcript import build, channel_of
 
 # A second abusive message in one session goes to a person (a supervisor's queue).
@@ -85,6 +86,11 @@ class ActionHandleAbuse(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
+        confidence = float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
+        if channel_of(tracker) == "voice" and confidence < VOICE_ABUSE_MIN_CONFIDENCE:
+            # More likely Whisper garbling a polite question than a caller swearing.
+            dispatcher.utter_message(response=messages.REPHRASE)
+            return []
         count = float(tracker.get_slot("abuse_count") or 0) + 1
         if count >= ABUSE_LIMIT:
             return [SlotSet("abuse_count", 0.0), *await hand_off(dispatcher, tracker, "abusive")]

@@ -9,8 +9,12 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
+import httpx
 import pytest
 import yaml
+
+from actions.config import VOICE_ABUSE_MIN_CONFIDENCE
+from tests.stack import RASA_TOKEN
 
 ROOT = Path(__file__).resolve().parent.parent
 # Words that only make sense on a screen.
@@ -62,3 +66,38 @@ def test_asking_for_a_call_back_on_the_phone_goes_to_the_gateways_callback(stack
     # The chat still gets the form, which asks for the number.
     chat = stack.texts(stack.say(_sender(), "전화 좀 주세요"))
     assert "전화번호를 적어 주세요" in chat, chat
+
+
+# Whisper's words for polite questions (espeak-made, on these machines and on CI) that the
+# NLU took for abuse at low confidence (training/bench_voice_abuse.py).
+MISHEARD = ("아 이수팩 아 이수빵", "그 놈이 오리야", "애교시해보단은 못맞으니 아", "참이한 라이오")
+WARNING = "존중하는 표현"
+
+
+def _parse(stack, text: str) -> dict:
+    r = httpx.post(f"{stack.rasa_url}/model/parse", params={"token": RASA_TOKEN}, json={"text": text}, timeout=30)
+    r.raise_for_status()
+    return r.json()["intent"]
+
+
+def test_a_misheard_caller_is_asked_again_not_warned_but_real_abuse_is(stack):
+    # Training is not seeded, so which of the misheard sentences lands between Rasa's fallback
+    # and the voice floor varies a little: one of them must, or the premise is gone.
+    low = [t for t in MISHEARD
+           if (i := _parse(stack, t))["name"] == "abuse" and i["confidence"] < VOICE_ABUSE_MIN_CONFIDENCE]
+    assert low, [(t, _parse(stack, t)) for t in MISHEARD]
+    caller = _sender()
+    for _ in range(2):  # twice: nothing is counted either, so no "abusive" handoff follows
+        replies = stack.say(caller, low[0], channel="voice")
+        text = stack.texts(replies)
+        assert WARNING not in text and "다르게 말씀해 주시겠어요" in text, replies
+        assert not any(isinstance(r.get("custom"), dict) for r in replies), replies
+    assert WARNING in stack.texts(stack.say(_sender(), low[0])), "a chat is warned as before"
+
+    rude = "이 멍청한 기계야"
+    assert _parse(stack, rude)["confidence"] >= VOICE_ABUSE_MIN_CONFIDENCE
+    caller = _sender()
+    assert WARNING in stack.texts(stack.say(caller, rude, channel="voice"))
+    second = stack.say(caller, rude, channel="voice")
+    offers = [r["custom"] for r in second if isinstance(r.get("custom"), dict)]
+    assert offers and offers[0]["reason"] == "abusive", second
