@@ -244,6 +244,23 @@ async def soak(url: str, pid: int, calls: int, monologue_s: int = 600) -> dict[s
     return marks
 
 
+async def monologues(url: str, pid: int, count: int, seconds: int) -> dict[str, Any]:
+    """Talk without a pause, one call after another, to see whether the memory the first
+    monologue takes is kept for reuse (a plateau) or grows with each."""
+    speech = caller_speech("아이스팩 어떻게 버려요")
+    talk = np.tile(speech, int(seconds * 16_000 / len(speech)) + 1)[: seconds * 16_000]
+    marks: dict[str, Any] = {"before": proc_status(pid)}
+    for n in range(1, count + 1):
+        async with MediaStreamCaller(url) as c:
+            await c.wait_event("started")
+            await c.say(talk)
+            await asyncio.sleep(3)
+        await asyncio.sleep(2)
+        marks[f"after_{n}"] = proc_status(pid)
+        print("monologue", n, marks[f"after_{n}"], flush=True)
+    return marks
+
+
 def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--model", type=Path)
@@ -253,6 +270,7 @@ def main() -> None:
     p.add_argument("--accuracy-n", type=int, default=57)
     p.add_argument("--soak-calls", type=int, default=200)
     p.add_argument("--monologue-s", type=int, default=600, help="the soak's talk-without-pause call; 0: none")
+    p.add_argument("--monologues", type=int, default=3, help="the monologues part: how many, one after another")
     args = p.parse_args()
     parts = set(args.parts.split(","))
     figures: dict[str, Any] = {}
@@ -274,6 +292,8 @@ def main() -> None:
         if "soak" in parts:
             figures["soak"] = asyncio.run(soak(url, gw.pid, args.soak_calls, args.monologue_s))
             print("soak", figures["soak"], flush=True)
+        if "monologues" in parts:
+            figures["monologues"] = asyncio.run(monologues(url, gw.pid, args.monologues, args.monologue_s or 600))
     print(json.dumps(figures, ensure_ascii=False))
 
 
