@@ -16,6 +16,25 @@ class AskRequest(BaseModel):
     log: bool = True
 
 
+class CorrectRequest(BaseModel):
+    """What speech recognition heard, for the DB's names to be put back into it."""
+
+    text: str = Field(max_length=MAX_TEXT)
+    max_distance: float = Field(default=0.25, ge=0.0, le=0.5)
+
+
+class CorrectionOut(BaseModel):
+    heard: str
+    word: str
+    distance: float
+
+
+class CorrectResponse(BaseModel):
+    text: str
+    corrections: list[CorrectionOut]
+    built_at: float | None
+
+
 class EntryOut(BaseModel):
     id: str
     question: str

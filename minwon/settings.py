@@ -141,11 +141,12 @@ class VoiceSettings(BaseModel):
     # to be measured on real recordings before it is turned on.
     stt_use_db_vocabulary: bool = False
     # Put the DB's names back into what Whisper misspelt ("아이스풷" → "아이스팩"): jamo edit
-    # distance, only on spellings Kiwi finds odd (minwon/retrieval/vocabulary.py). The
-    # gateway fetches the names from the API every ``vocabulary_refresh_s``.
+    # distance, only on spellings Kiwi finds odd (minwon/retrieval/vocabulary.py). The API
+    # does it (POST /api/knowledge/vocabulary/correct): it holds the DB and Kiwi already,
+    # and Kiwi would cost the gateway ~500 MB. Past the timeout the words go on as heard.
     stt_correct_vocabulary: bool = True
     stt_correct_max_distance: float = 0.25
-    vocabulary_refresh_s: float = 300.0
+    stt_correct_timeout_s: float = 0.5
     tts_engine: Literal["espeak", "coqui"] = "espeak"
     tts_voice: str = "ko"
     tts_rate_wpm: int = 150

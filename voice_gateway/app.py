@@ -29,7 +29,6 @@ def create_app(settings: Settings | None = None, engine: VoiceEngine | None = No
         await asyncio.get_running_loop().run_in_executor(None, eng.warm_up)
         app.state.engine = eng
         warm = asyncio.ensure_future(eng.warm_dialogue())
-        names = asyncio.ensure_future(eng.keep_vocabulary())
         sip = None
         if settings.voice.sip_enabled:
             from voice_gateway.transports.sip import SipGateway
@@ -43,7 +42,6 @@ def create_app(settings: Settings | None = None, engine: VoiceEngine | None = No
             yield
         finally:
             warm.cancel()
-            names.cancel()
             for call in list(eng.calls.values()):
                 await call.caller_hung_up()
             if sip:
@@ -62,7 +60,8 @@ def create_app(settings: Settings | None = None, engine: VoiceEngine | None = No
         eng: VoiceEngine = app.state.engine
         return {"calls": len(eng.calls), "calls_started": eng.stats.calls_started,
                 "calls_ended": eng.stats.calls_ended, "recent_calls": eng.stats.recent[-20:],
-                "db_names": len(eng.vocabulary),
+                "corrections_asked": eng.stats.corrections_asked,
+                "corrections_failed": eng.stats.corrections_failed,
                 "turns": eng.stats.turns[-200:]}
 
     @app.websocket("/media-stream")

@@ -230,7 +230,7 @@ class Call:
             else:
                 self._arm_timer()
             return
-        text, fixes = self.engine.correct(result.text)
+        text, fixes = await self.engine.correct(result.text)
         if fixes:
             log.info("call %s: DB names put back: %s", self.call_id,
                      ", ".join(f"{f.heard}→{f.word}" for f in fixes))

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import numpy as np
 
-from minwon.retrieval.vocabulary import Correction, VocabularyCorrector
+from minwon.retrieval.vocabulary import Correction
 from minwon.settings import Settings
 from voice_gateway.dialogue import RasaDialogue
 from voice_gateway.stt import Transcript, WhisperSTT
@@ -27,6 +27,8 @@ log = logging.getLogger("minwon.voice")
 class Stats:
     calls_started: int = 0
     calls_ended: int = 0
+    corrections_asked: int = 0
+    corrections_failed: int = 0
     turns: list[dict[str, Any]] = field(default_factory=list)
     # The last calls (id, transport, start), for operators and the tests to find a call.
     recent: list[dict[str, Any]] = field(default_factory=list)
@@ -53,8 +55,6 @@ class VoiceEngine:
         self._tts_pool = ThreadPoolExecutor(2, thread_name_prefix="tts")
         self.calls: dict[str, Any] = {}
         self.stats = Stats()
-        self.vocabulary = VocabularyCorrector((), self.voice.stt_correct_max_distance)
-        self._vocabulary_built_at: float | None = None
 
     def warm_up(self) -> None:
         """Load everything before the first call rings (Whisper's first pass is slow)."""
@@ -66,10 +66,6 @@ class VoiceEngine:
         for text in (prompts.GREETING, prompts.REPROMPT, prompts.GOODBYE_SILENCE, prompts.NOT_HEARD):
             for s in sentences(text):
                 self.tts.synthesize(s)
-        if self.voice.stt_correct_vocabulary:
-            from minwon.retrieval.morphemes import syllable_score
-
-            syllable_score("아이스팩")  # loads Kiwi (about a second)
 
     async def warm_dialogue(self) -> None:
         """One turn through Rasa, the action server and the API at start-up, so the first
@@ -77,33 +73,33 @@ class VoiceEngine:
         for _ in range(60):
             try:
                 await self.dialogue.send("voice-warmup", "안녕하세요", {"warmup": True})
+                if self.voice.stt_correct_vocabulary:  # the API builds its name index on first use
+                    await self._ask_correction("아이스팩", timeout_s=30)
                 return
             except Exception as exc:  # Rasa not up yet: keep trying in the background
                 log.info("dialogue warm-up: %s", exc)
                 await asyncio.sleep(5)
 
-    async def keep_vocabulary(self) -> None:
-        """The DB's names from the API, again whenever the index was rebuilt (knowledge
-        managers edit entries during the day)."""
-        while self.voice.stt_correct_vocabulary:
-            try:
-                r = await self.api.get("/api/knowledge/vocabulary")
-                r.raise_for_status()
-                body = r.json()
-                if body.get("built_at") != self._vocabulary_built_at:
-                    self.vocabulary = VocabularyCorrector(
-                        [str(w) for w in body.get("words") or []], self.voice.stt_correct_max_distance)
-                    self._vocabulary_built_at = body.get("built_at")
-                    log.info("vocabulary: %d names from the counseling DB", len(self.vocabulary))
-                await asyncio.sleep(self.voice.vocabulary_refresh_s)
-            except (httpx.HTTPError, ValueError) as exc:
-                log.info("vocabulary not fetched (%s); trying again in 10 s", exc)
-                await asyncio.sleep(10)
-
-    def correct(self, text: str) -> tuple[str, list[Correction]]:
-        if not self.voice.stt_correct_vocabulary:
+    async def correct(self, text: str) -> tuple[str, list[Correction]]:
+        """The DB's names put back into what Whisper heard, by the API; on any failure the
+        caller's words go on as heard (a slower or missing correction must not cost a turn)."""
+        if not self.voice.stt_correct_vocabulary or not text:
             return text, []
-        return self.vocabulary.correct(text)
+        self.stats.corrections_asked += 1
+        try:
+            return await self._ask_correction(text, self.voice.stt_correct_timeout_s)
+        except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
+            self.stats.corrections_failed += 1
+            log.warning("DB names not put back (%s): the words go on as heard", type(exc).__name__)
+            return text, []
+
+    async def _ask_correction(self, text: str, timeout_s: float) -> tuple[str, list[Correction]]:
+        r = await self.api.post("/api/knowledge/vocabulary/correct", timeout=timeout_s,
+                                json={"text": text, "max_distance": self.voice.stt_correct_max_distance})
+        r.raise_for_status()
+        body = r.json()
+        fixes = [Correction(str(f["heard"]), str(f["word"]), float(f["distance"])) for f in body["corrections"]]
+        return str(body["text"]), fixes
 
     async def recognize(self, pcm: np.ndarray) -> Transcript:
         return await asyncio.get_running_loop().run_in_executor(self._stt_pool, self.stt.recognize, pcm)
