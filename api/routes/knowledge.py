@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import asdict
 
 from fastapi import APIRouter, HTTPException, Request
 
-from api.schemas import AskRequest, AskResponse, CandidateOut, CorrectRequest, CorrectResponse, EntryOut
+from api.schemas import AskRequest, AskResponse, CandidateOut, CorrectionOut, CorrectRequest, CorrectResponse, EntryOut
 from minwon.db.models import QueryLog
 from minwon.db.session import session_scope
 from minwon.privacy import mask_personal_data
 from minwon.retrieval.documents import EntryDoc
-from minwon.retrieval.vocabulary import VocabularyCorrector, db_words
+from minwon.retrieval.vocabulary import db_words
 
 router = APIRouter(prefix="/api/knowledge", tags=["knowledge"])
 
@@ -68,30 +67,14 @@ def vocabulary(request: Request) -> dict[str, object]:
     return {"words": db_words(retriever.index.entries), "built_at": retriever.built_at}
 
 
-_correctors: dict[tuple[float | None, float], VocabularyCorrector] = {}
-_correctors_lock = threading.Lock()
-
-
-def _corrector(retriever: object, max_distance: float) -> VocabularyCorrector:
-    """One corrector per index build: a rebuilt index (an edited DB) makes a new one."""
-    key = (retriever.built_at, max_distance)  # type: ignore[attr-defined]
-    with _correctors_lock:
-        corrector = _correctors.get(key)
-        if corrector is None:
-            _correctors.clear()
-            corrector = _correctors[key] = VocabularyCorrector(
-                db_words(retriever.index.entries), max_distance)  # type: ignore[attr-defined]
-    return corrector
-
-
 @router.post("/vocabulary/correct", response_model=CorrectResponse)
 def correct_names(body: CorrectRequest, request: Request) -> CorrectResponse:
     """The DB's names put back into what speech recognition heard ("아이스풷" → "아이스팩"),
     for the voice gateway. It is done here because judging whether a heard word is ordinary
     Korean takes Kiwi, ~500 MB resident, which this process holds for BM25 already."""
     retriever = request.app.state.minwon.retriever
-    text, fixes = _corrector(retriever, body.max_distance).correct(body.text)
-    return CorrectResponse(text=text, corrections=[asdict(f) for f in fixes],  # type: ignore[misc]
+    text, fixes = retriever.name_corrector(body.max_distance).correct(body.text)
+    return CorrectResponse(text=text, corrections=[CorrectionOut(**asdict(f)) for f in fixes],
                            built_at=retriever.built_at)
 
 

@@ -19,6 +19,7 @@ from minwon.retrieval.decision import Decision, Thresholds, calibrate, decide
 from minwon.retrieval.documents import Candidate, EntryDoc
 from minwon.retrieval.embeddings import EmbeddingStore
 from minwon.retrieval.encoders import Encoder, make_encoder
+from minwon.retrieval.vocabulary import VocabularyCorrector, db_words
 from minwon.settings import RetrievalSettings
 from minwon.text import MAX_QUERY_CHARS, clean
 
@@ -51,6 +52,8 @@ class Retriever:
         self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_lock = threading.Lock()
         self.built_at = 0.0
+        self._names: tuple[object, float, VocabularyCorrector] | None = None
+        self._names_lock = threading.Lock()
 
     @classmethod
     def from_settings(
@@ -133,6 +136,15 @@ class Retriever:
 
     def get(self, entry_id: str) -> EntryDoc | None:
         return self.index.by_id.get(entry_id)
+
+    def name_corrector(self, max_distance: float) -> VocabularyCorrector:
+        """Puts this DB's names back into misheard words (the voicebot's); made again for
+        each index build, so an edited entry's keywords count at once."""
+        index = self.index
+        with self._names_lock:
+            if self._names is None or self._names[0] is not index or self._names[1] != max_distance:
+                self._names = (index, max_distance, VocabularyCorrector(db_words(index.entries), max_distance))
+            return self._names[2]
 
 
 class LiveRetriever(Retriever):
