@@ -39,11 +39,22 @@ def gateway(stack: Stack) -> dict:
 
 
 def _sipp(scenario: str, gateway: dict, cwd: Path, seconds: int = 60) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        ["sipp", f"127.0.0.1:{gateway['sip']}", "-sf", str(SIP_DIR / scenario), "-m", "1", "-i", "127.0.0.1",
-         "-p", str(free_port()), "-mp", str(free_port() & ~1), "-nostdin", "-trace_err",
-         "-timeout", f"{seconds}s", "-timeout_error"],
-        cwd=cwd, capture_output=True, text=True, timeout=seconds + 30)
+    for _ in range(2):
+        for old in cwd.glob("*_errors.log"):
+            old.unlink()
+        run = subprocess.run(
+            ["sipp", f"127.0.0.1:{gateway['sip']}", "-sf", str(SIP_DIR / scenario), "-m", "1", "-i", "127.0.0.1",
+             "-p", str(free_port()), "-mp", str(free_port() & ~1), "-nostdin", "-trace_err",
+             "-timeout", f"{seconds}s", "-timeout_error"],
+            cwd=cwd, capture_output=True, text=True, timeout=seconds + 30)
+        errors = " ".join(f.read_text(errors="replace") for f in cwd.glob("*_errors.log"))
+        # Seen once in a fresh-clone run: sippy's "100 Trying" arrived after its own "200 OK" on
+        # UDP, and SIPp (unlike a phone, which ignores a provisional after the final
+        # response) aborts the call. That is SIPp's strictness, not what is under test:
+        # the call is dialled again, once.
+        if run.returncode == 0 or not ("unexpected message" in errors and "SIP/2.0 100 Trying" in errors):
+            return run
+    return run
 
 
 def _recent_calls(gateway: dict, since: float) -> list[dict]:
