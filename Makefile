@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 ENV := source scripts/env.sh &&
 
-.PHONY: run test bootstrap train shell eval-retrieval bench lint
+.PHONY: run test bootstrap train shell user eval-retrieval bench lint
 
 run:            ## install what is missing, train if needed, start everything
 	bash scripts/run.sh
@@ -18,6 +18,10 @@ train: bootstrap
 
 shell: bootstrap  ## chat in the terminal (needs `make run` in another terminal for the API and actions)
 	$(ENV) "$$RASA_BIN" shell --model "$$MINWON_MODELS_DIR" --endpoints endpoints.yml --port 5006
+
+user:           ## make user NAME=<username> ROLE=counsellor|supervisor|knowledge_manager|admin (asks the password)
+	@test -n "$(NAME)" || { echo "usage: make user NAME=<username> [ROLE=counsellor] [DISPLAY=<이름>]"; exit 2; }
+	@$(ENV) "$$SVC_PY" -m minwon.auth add-user "$(NAME)" --role "$(or $(ROLE),counsellor)" --name "$(DISPLAY)"
 
 eval-retrieval: bootstrap  ## make eval-retrieval DB=<db.csv> QUERIES=<queries.csv>
 	@test -n "$(DB)" -a -n "$(QUERIES)" || { echo "usage: make eval-retrieval DB=<db.csv> QUERIES=<queries.csv>"; exit 2; }

@@ -10,7 +10,7 @@ from typing import Any, Dict
 
 import aiohttp
 
-from actions.config import API_TIMEOUT_S, API_URL, SPOOL_DIR
+from actions.config import API_TIMEOUT_S, API_URL, SERVICE_HEADER, SERVICE_TOKEN, SPOOL_DIR
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +27,7 @@ def _client() -> aiohttp.ClientSession:
         _session = aiohttp.ClientSession(
             timeout=aiohttp.ClientTimeout(total=API_TIMEOUT_S),
             connector=aiohttp.TCPConnector(limit=64, keepalive_timeout=30),
+            headers={SERVICE_HEADER: SERVICE_TOKEN},
         )
     return _session
 

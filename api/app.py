@@ -65,8 +65,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return {"status": "ok", "entries": len(r.index), "thresholds": r.thresholds.__dict__}
 
     app.include_router(knowledge.router)
-    app.include_router(handoff.router)
     app.include_router(conversations.router)
+    # Internal routes: only with the service token (api/service_auth.py).
+    app.include_router(knowledge.internal)
+    app.include_router(handoff.internal)
+    app.include_router(conversations.internal)
     app.include_router(console.router)
     app.include_router(kakao.router)
     app.include_router(admin.router)

@@ -59,6 +59,8 @@ def start(settings: Settings) -> AppState:
     # Open Builder's own names for these are accepted as they are.
     kakao_token = k.skill_token or os.environ.get("KAKAO_SKILL_TOKEN", "")
     kakao_bot_id = k.bot_id or os.environ.get("KAKAO_BOT_ID", "")
+    if not settings.service_token:
+        log.warning("no MINWON_SERVICE_TOKEN: every internal route refuses every caller")
     if not kakao_token:
         log.warning("no KAKAO_SKILL_TOKEN: the KakaoTalk skill endpoint refuses every request")
     return AppState(

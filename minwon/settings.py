@@ -210,6 +210,10 @@ class Settings(BaseSettings):
     action_port: int = 5055
     # Where the action server reaches our API.
     api_url: str = "http://127.0.0.1:8000"
+    # Shared secret of the internal routes (api/service_auth.py): the action server, the Rasa
+    # side and the voice gateway send it as X-Minwon-Service-Token. scripts/env.sh generates
+    # it once into var/service_token; empty means every internal route refuses every caller.
+    service_token: str = ""
 
     # Trained Rasa models and their registry (models/registry.json).
     models_dir: Path = ROOT / "models"

@@ -33,3 +33,15 @@ if [ -z "${KAKAO_SKILL_TOKEN:-}" ]; then
   KAKAO_SKILL_TOKEN=$(cat "$MINWON_ROOT/var/kakao_skill_token")
 fi
 export KAKAO_SKILL_TOKEN
+# The token of our API's internal routes (api/service_auth.py), held by the action server,
+# the Rasa side and the voice gateway.
+if [ -z "${MINWON_SERVICE_TOKEN:-}" ]; then
+  mkdir -p "$MINWON_ROOT/var"
+  [ -s "$MINWON_ROOT/var/service_token" ] || (umask 077; head -c 24 /dev/urandom | base64 | tr -d '/+=' > "$MINWON_ROOT/var/service_token")
+  MINWON_SERVICE_TOKEN=$(cat "$MINWON_ROOT/var/service_token")
+fi
+export MINWON_SERVICE_TOKEN
+# Where Rasa and the action server listen: loopback unless a deployment says otherwise
+# (docs/operations.md: what to put behind the reverse proxy).
+export MINWON_RASA_BIND=${MINWON_RASA_BIND:-127.0.0.1}
+export MINWON_ACTION_BIND=${MINWON_ACTION_BIND:-127.0.0.1}

@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 
 from tests.databases import postgres_database, sqlite_url
-from tests.stack import Stack
+from tests.stack import SERVICE_HEADERS, Stack
 
 
 @contextmanager
@@ -40,4 +40,5 @@ def new_ticket(stack: Stack, i: int, client: httpx.Client | None = None, turns: 
         "transcript": [{"sender": "user" if n % 2 == 0 else "bot", "text": f"질문 {i}-{n}", "intent": "ask_question",
                         "confidence": 0.5} for n in range(turns)],
     }
-    return (client or httpx).post(f"{stack.api_url}/api/handoff/tickets", json=body, timeout=30)
+    return (client or httpx).post(f"{stack.api_url}/api/handoff/tickets", json=body, timeout=30,
+                                     headers=SERVICE_HEADERS)

@@ -23,6 +23,9 @@ SVC_PY = ROOT / ".venv" / "svc" / "bin" / "python"
 RASA_TOKEN = "test-rasa-token"
 ADMIN_PASSWORD = "admin-test-pw-1"
 KAKAO_TOKEN = "test-skill-token"
+# The API's internal routes (api/service_auth.py) want it; every process of a stack has it.
+SERVICE_TOKEN = "test-service-token"
+SERVICE_HEADERS = {"X-Minwon-Service-Token": SERVICE_TOKEN}
 KAKAO_BOT_ID = "5f9a0c1d2e3b4a0012345678"
 
 
@@ -99,6 +102,7 @@ class Stack:
                 "MINWON_HANDOFF__RASA_TOKEN": RASA_TOKEN,
                 "MINWON_AUTH__ADMIN_PASSWORD": ADMIN_PASSWORD,
                 "KAKAO_SKILL_TOKEN": KAKAO_TOKEN,
+                "MINWON_SERVICE_TOKEN": SERVICE_TOKEN,
                 "KAKAO_BOT_ID": KAKAO_BOT_ID,
                 # Counsellors "at work" unless a test says otherwise.
                 "MINWON_HANDOFF__HOURS__FORCE": "open",

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from minwon.db.models import Entry, Ticket
 from minwon.db.session import make_engine, session_scope
+from tests.stack import SERVICE_HEADERS
 
 pytestmark = pytest.mark.slow
 
@@ -29,7 +30,8 @@ def _tickets(stack, conversation_id: str) -> list[Ticket]:
 
 
 def _ask_api(stack, text: str) -> dict:
-    r = httpx.post(f"{stack.api_url}/api/knowledge/ask", json={"text": text, "log": False}, timeout=10)
+    r = httpx.post(f"{stack.api_url}/api/knowledge/ask", json={"text": text, "log": False}, timeout=10,
+                   headers=SERVICE_HEADERS)
     r.raise_for_status()
     return r.json()
 

@@ -21,6 +21,7 @@ from minwon.db.session import make_engine, session_scope
 from minwon.settings import SAMPLE_DB_CSV as SAMPLE_CSV
 from tests.admin_files import read_xlsx, three_hundred, to_xlsx
 from tests.browser import chromium, screenshot, wait_for
+from tests.stack import SERVICE_HEADERS
 
 pytestmark = pytest.mark.slow
 KM_PASSWORD = "knowledge-pw-1"
@@ -183,7 +184,8 @@ def test_unanswered_inbox_groups_questions_and_turns_them_into_phrasings(stack, 
         "우주선 발사 일정 알려줘",
     ]
     for i, text in enumerate(asked):
-        r = httpx.post(f"{stack.api_url}/api/knowledge/ask", json={"text": text, "conversation_id": f"inbox-{i}"})
+        r = httpx.post(f"{stack.api_url}/api/knowledge/ask", json={"text": text, "conversation_id": f"inbox-{i}"},
+                       headers=SERVICE_HEADERS)
         assert r.json()["decision"] in ("reject", "clarify"), (text, r.json()["decision"])
     clusters = km.get("/api/admin/inbox").json()["clusters"]
     canteen = next(c for c in clusters if "구내식당" in c["representative"])
@@ -200,7 +202,8 @@ def test_unanswered_inbox_groups_questions_and_turns_them_into_phrasings(stack, 
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         r = httpx.post(
-            f"{stack.api_url}/api/knowledge/ask", json={"text": "시청 구내식당 오늘 점심 뭐예요", "log": False}
+            f"{stack.api_url}/api/knowledge/ask", json={"text": "시청 구내식당 오늘 점심 뭐예요", "log": False},
+            headers=SERVICE_HEADERS,
         )
         if r.json()["decision"] == "answer" and r.json()["entry"]["id"] == target:
             break

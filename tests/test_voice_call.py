@@ -19,7 +19,7 @@ import pytest
 import websockets
 
 from minwon.settings import VoiceSettings
-from tests.stack import RASA_TOKEN, ROOT, Stack, free_port
+from tests.stack import RASA_TOKEN, ROOT, SERVICE_HEADERS, Stack, free_port
 from tests.voice_client import MediaStreamCaller, caller_speech, similarity
 from voice_gateway import prompts
 from voice_gateway.tts import make_tts, sentences
@@ -78,14 +78,15 @@ async def test_the_api_puts_db_names_back_for_the_gateway(stack, voice):
     ~500 MB more for Kiwi), the gateway asks it for every utterance heard, and bad input
     is refused or left alone."""
     url = f"{stack.api_url}/api/knowledge/vocabulary/correct"
-    body = httpx.post(url, json={"text": "아이스풷은 어떻게 버려요"}, timeout=10).json()
+    H = SERVICE_HEADERS  # an internal route: the gateway's token
+    body = httpx.post(url, headers=H, json={"text": "아이스풷은 어떻게 버려요"}, timeout=10).json()
     assert body["text"] == "아이스팩은 어떻게 버려요", body
     assert [(c["heard"], c["word"]) for c in body["corrections"]] == [("아이스풷", "아이스팩")]
     for said in ("", "🙂🙂", "수도요금이 너무 많이 나왔는데요", "ㅋㅋㅋ 아이스팩"):  # nothing to mend
-        assert httpx.post(url, json={"text": said}, timeout=10).json()["text"] == said
-    assert httpx.post(url, json={"text": "가" * 10_001}, timeout=10).status_code == 422  # too long
-    assert httpx.post(url, json={"text": "x", "max_distance": 2}, timeout=10).status_code == 422
-    assert httpx.post(url, content=b"\xff\xfe", headers={"content-type": "application/json"},
+        assert httpx.post(url, headers=H, json={"text": said}, timeout=10).json()["text"] == said
+    assert httpx.post(url, headers=H, json={"text": "가" * 10_001}, timeout=10).status_code == 422  # too long
+    assert httpx.post(url, headers=H, json={"text": "x", "max_distance": 2}, timeout=10).status_code == 422
+    assert httpx.post(url, content=b"\xff\xfe", headers={"content-type": "application/json", **H},
                       timeout=10).status_code == 422  # not UTF-8 JSON
 
     stats_url = voice.replace("ws://", "http://").replace("/media-stream", "/stats")

@@ -20,6 +20,7 @@ import numpy as np
 from websockets.asyncio.client import connect
 
 from tests.api_server import api_on
+from tests.stack import SERVICE_HEADERS
 
 COUNSELLORS = 20
 QUEUED = 200
@@ -61,7 +62,7 @@ async def run(kind: str, workdir: Path) -> dict:
         for n in names:
             stack.add_user(n, "counsellor")
         sessions = [stack.console(n, "counsellor-pw-1") for n in names]
-        async with httpx.AsyncClient(base_url=stack.api_url, timeout=30) as client:
+        async with httpx.AsyncClient(base_url=stack.api_url, timeout=30, headers=SERVICE_HEADERS) as client:
             for i in range(QUEUED):
                 r = await client.post("/api/handoff/tickets", json=_body(i))
                 assert r.status_code == 201

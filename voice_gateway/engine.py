@@ -50,7 +50,8 @@ class VoiceEngine:
         self.stt = stt or WhisperSTT(settings.voice)
         self.tts = tts or make_tts(settings.voice)
         self.dialogue = RasaDialogue(settings.rasa_url)
-        self.api = httpx.AsyncClient(base_url=settings.api_url, timeout=httpx.Timeout(5.0, connect=1.0))
+        self.api = httpx.AsyncClient(base_url=settings.api_url, timeout=httpx.Timeout(5.0, connect=1.0),
+                                     headers={"X-Minwon-Service-Token": settings.service_token})
         self._stt_pool = ThreadPoolExecutor(max(1, self.voice.stt_workers), thread_name_prefix="stt")
         self._tts_pool = ThreadPoolExecutor(2, thread_name_prefix="tts")
         self.calls: dict[str, Any] = {}

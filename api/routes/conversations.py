@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from api import notify, views
 from api.schemas import CitizenMessageIn
+from api.service_auth import internal_router
 from api.state import AppState
 from minwon.db.models import QueryLog, Ticket, TranscriptTurn
 from minwon.db.session import session_scope
@@ -31,6 +32,8 @@ from minwon.text import clean
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/conversations", tags=["conversations"])
+# Relayed by the Rasa side only: from anyone else it would reach a counsellor as the citizen's.
+internal = internal_router(prefix="/api/conversations", tags=["conversations (internal)"])
 
 ConversationId = Path(min_length=1, max_length=200)
 MAX_WS_MESSAGE = 10_000
@@ -77,7 +80,7 @@ async def after_cancel(state: AppState, conversation_id: str) -> None:
     state.rasa.later(state.rasa.resume(conversation_id, wording.CANCELLED_TEXT))
 
 
-@router.post("/{conversation_id}/messages")
+@internal.post("/{conversation_id}/messages")
 async def post_message(
     body: CitizenMessageIn, request: Request, conversation_id: str = ConversationId
 ) -> dict[str, Any]:

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi import HTTPException, Query, Request, Response
 
 from api import notify
 from api.schemas import TicketIn, TicketOut, TurnIn
+from api.service_auth import internal_router
 from api.state import AppState
 from minwon.db.models import Ticket
 from minwon.handoff import wording
 from minwon.handoff.hours import is_urgent
 from minwon.handoff.tickets import NewTicket, Turn, create_ticket, get_ticket
 
-router = APIRouter(prefix="/api/handoff", tags=["handoff"])
+# Every route here is for the action server and the voice gateway (api/service_auth.py).
+internal = internal_router(prefix="/api/handoff", tags=["handoff (internal)"])
 
 
 def _state(request: Request) -> AppState:
@@ -35,7 +37,7 @@ def _out(state: AppState, t: Ticket, created: bool) -> TicketOut:
     )
 
 
-@router.get("/availability")
+@internal.get("/availability")
 def availability(request: Request, text: str = Query(default="", max_length=10_000)) -> dict[str, object]:
     """Are counsellors working now? If not, when they are back, and whether the citizen's
     words make it a matter for the duty officer."""
@@ -47,7 +49,7 @@ def availability(request: Request, text: str = Query(default="", max_length=10_0
             "counsellors_online": state.hub.counsellors_online()}
 
 
-@router.post("/tickets", response_model=TicketOut, status_code=201)
+@internal.post("/tickets", response_model=TicketOut, status_code=201)
 def create(body: TicketIn, request: Request, response: Response) -> TicketOut:
     """Create a ticket with the whole transcript; a repeated ``dedup_key`` returns the
     first ticket (200) instead of creating a second one."""
@@ -73,7 +75,7 @@ def create(body: TicketIn, request: Request, response: Response) -> TicketOut:
     return _out(state, ticket, created)
 
 
-@router.get("/tickets/{ticket_id}", response_model=TicketOut)
+@internal.get("/tickets/{ticket_id}", response_model=TicketOut)
 def read(ticket_id: str, request: Request) -> TicketOut:
     state = _state(request)
     ticket = get_ticket(state.engine, ticket_id[:64])

@@ -8,6 +8,7 @@ from dataclasses import asdict
 from fastapi import APIRouter, HTTPException, Request
 
 from api.schemas import AskRequest, AskResponse, CandidateOut, CorrectionOut, CorrectRequest, CorrectResponse, EntryOut
+from api.service_auth import internal_router
 from minwon.db.models import QueryLog
 from minwon.db.session import session_scope
 from minwon.privacy import mask_personal_data
@@ -15,13 +16,15 @@ from minwon.retrieval.documents import EntryDoc
 from minwon.retrieval.vocabulary import db_words
 
 router = APIRouter(prefix="/api/knowledge", tags=["knowledge"])
+# For the action server and the voice gateway only (api/service_auth.py).
+internal = internal_router(prefix="/api/knowledge", tags=["knowledge (internal)"])
 
 
 def _entry(e: EntryDoc) -> EntryOut:
     return EntryOut(**e.public())  # type: ignore[arg-type]
 
 
-@router.post("/ask", response_model=AskResponse)
+@internal.post("/ask", response_model=AskResponse)
 def ask(body: AskRequest, request: Request) -> AskResponse:
     """Match a citizen's question: answer, clarify (2–3 close entries) or reject."""
     state = request.app.state.minwon
@@ -51,7 +54,7 @@ def ask(body: AskRequest, request: Request) -> AskResponse:
     return resp
 
 
-@router.get("/entries/{entry_id}", response_model=EntryOut)
+@internal.get("/entries/{entry_id}", response_model=EntryOut)
 def get_entry(entry_id: str, request: Request) -> EntryOut:
     entry = request.app.state.minwon.retriever.get(entry_id)
     if entry is None:
@@ -67,7 +70,7 @@ def vocabulary(request: Request) -> dict[str, object]:
     return {"words": db_words(retriever.index.entries), "built_at": retriever.built_at}
 
 
-@router.post("/vocabulary/correct", response_model=CorrectResponse)
+@internal.post("/vocabulary/correct", response_model=CorrectResponse)
 def correct_names(body: CorrectRequest, request: Request) -> CorrectResponse:
     """The DB's names put back into what speech recognition heard ("아이스풷" → "아이스팩"),
     for the voice gateway. It is done here because judging whether a heard word is ordinary
@@ -78,7 +81,7 @@ def correct_names(body: CorrectRequest, request: Request) -> CorrectResponse:
                            built_at=retriever.built_at)
 
 
-@router.post("/refresh")
+@internal.post("/refresh")
 def refresh(request: Request) -> dict[str, object]:
     """Rebuild the index now instead of waiting for the next poll."""
     changed = request.app.state.minwon.retriever.refresh(force=True)

@@ -13,13 +13,16 @@ import aiohttp
 logger = logging.getLogger(__name__)
 
 API_URL = os.environ.get("MINWON_API_URL", "http://127.0.0.1:8000").rstrip("/")
+# The relay route is internal (api/service_auth.py): without the token it would let anyone
+# speak into a conversation as the citizen.
+SERVICE_HEADERS = {"X-Minwon-Service-Token": os.environ.get("MINWON_SERVICE_TOKEN", "")}
 _session: aiohttp.ClientSession | None = None
 
 
 def _client() -> aiohttp.ClientSession:
     global _session
     if _session is None or _session.closed:
-        _session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5))
+        _session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5), headers=SERVICE_HEADERS)
     return _session
 
 
