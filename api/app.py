@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from api import state
+from api import errors, state
 from api.routes import admin, console, conversations, handoff, kakao, knowledge, models
 from minwon.privacy import install_log_masking
 from minwon.settings import ROOT, Settings, get_settings
@@ -50,6 +50,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 {"detail": f"요청 본문이 너무 큽니다 (최대 {limit:,} 바이트)"}, status_code=413
             )
         return await call_next(request)
+
+    errors.install(app)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -14,12 +14,10 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 def principal(request: Request) -> Principal:
     state = request.app.state.minwon
-    try:
-        p = authenticate(state.engine, state.settings.auth, request.cookies.get(COOKIE))
-        if request.method not in SAFE_METHODS:
-            check_csrf(p, request.headers.get("x-csrf-token"))
-    except AuthError as exc:
-        raise HTTPException(exc.status, detail=exc.message) from exc
+    # An AuthError goes to the one domain-error handler (api/errors.py): 401/403 with its message.
+    p = authenticate(state.engine, state.settings.auth, request.cookies.get(COOKIE))
+    if request.method not in SAFE_METHODS:
+        check_csrf(p, request.headers.get("x-csrf-token"))
     return p
 
 

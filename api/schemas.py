@@ -4,19 +4,40 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 MAX_TEXT = 10_000
 
 
-class AskRequest(BaseModel):
+def _without_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [_without_nul(v) for v in value]
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    return value
+
+
+class In(BaseModel):
+    """A request body. NUL characters are dropped from every string before validation, as
+    ``minwon.text.clean`` drops them from texts: PostgreSQL refuses them in any text column
+    (a fuzzed ``conversation_id`` with one gave a 500)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_nul(cls, data: Any) -> Any:
+        return _without_nul(data)
+
+
+class AskRequest(In):
     text: str = Field(max_length=MAX_TEXT)
     conversation_id: str = Field(default="", max_length=200)
     channel: str = Field(default="rest", max_length=30)
     log: bool = True
 
 
-class CorrectRequest(BaseModel):
+class CorrectRequest(In):
     """What speech recognition heard, for the DB's names to be put back into it."""
 
     text: str = Field(max_length=MAX_TEXT)
@@ -65,7 +86,7 @@ class AskResponse(BaseModel):
     took_ms: float
 
 
-class TurnIn(BaseModel):
+class TurnIn(In):
     sender: Literal["user", "bot", "agent"]
     text: str = Field(default="", max_length=MAX_TEXT)
     intent: str | None = Field(default=None, max_length=100)
@@ -76,7 +97,7 @@ class TurnIn(BaseModel):
     sealed: str | None = Field(default=None, max_length=60_000)
 
 
-class TicketIn(BaseModel):
+class TicketIn(In):
     conversation_id: str = Field(min_length=1, max_length=200)
     channel: str = Field(min_length=1, max_length=30)
     reason: Literal["requested_human", "no_match", "needs_human", "abusive", "low_confidence", "callback"]
@@ -107,18 +128,18 @@ class TicketOut(BaseModel):
     transcript: list[TurnIn] = []
 
 
-class CitizenMessageIn(BaseModel):
+class CitizenMessageIn(In):
     text: str = Field(max_length=MAX_TEXT)
     sealed: str | None = Field(default=None, max_length=60_000)
     channel: str = Field(default="rest", max_length=30)
 
 
-class LoginIn(BaseModel):
+class LoginIn(In):
     username: str = Field(min_length=1, max_length=100)
     password: str = Field(min_length=1, max_length=200)
 
 
-class UserIn(BaseModel):
+class UserIn(In):
     username: str = Field(min_length=1, max_length=100)
     password: str = Field(min_length=1, max_length=200)
     role: Literal["counsellor", "supervisor", "knowledge_manager", "admin"] = "counsellor"
@@ -126,24 +147,24 @@ class UserIn(BaseModel):
     department: str = Field(default="", max_length=100)
 
 
-class ReplyIn(BaseModel):
+class ReplyIn(In):
     text: str = Field(min_length=1, max_length=5000)
 
 
-class ResolveIn(BaseModel):
+class ResolveIn(In):
     disposition: str = Field(min_length=1, max_length=40)
     note: str = Field(default="", max_length=2000)
 
 
-class TransferIn(BaseModel):
+class TransferIn(In):
     department: str = Field(min_length=1, max_length=100)
     note: str = Field(default="", max_length=2000)
 
 
-class ReturnIn(BaseModel):
+class ReturnIn(In):
     note: str = Field(default="", max_length=2000)
 
 
-class CallbackOutcomeIn(BaseModel):
+class CallbackOutcomeIn(In):
     outcome: str = Field(min_length=1, max_length=40)
     note: str = Field(default="", max_length=2000)

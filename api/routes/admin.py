@@ -18,7 +18,6 @@ from minwon.db.models import Entry
 from minwon.db.session import session_scope
 from minwon.knowledge import editing, intents
 from minwon.knowledge import inbox as inbox_mod
-from minwon.knowledge.editing import EditError
 from minwon.knowledge.files import write_csv, write_xlsx
 from minwon.knowledge.store import to_row, upsert
 
@@ -29,12 +28,6 @@ MAX_UPLOAD = 20 * 1024 * 1024
 
 def _state(request: Request) -> AppState:
     return request.app.state.minwon
-
-
-def _edit_error(exc: EditError) -> HTTPException:
-    return HTTPException(
-        exc.status, detail={"message": exc.message, "errors": exc.errors} if exc.errors else exc.message
-    )
 
 
 def entry_out(e: Entry) -> dict[str, Any]:
@@ -106,10 +99,7 @@ def list_entries(
 @router.get("/entries/{entry_id}")
 def read_entry(entry_id: str, request: Request, p: Principal = Depends(require(*KM))) -> dict[str, Any]:
     engine = _state(request).engine
-    try:
-        e = editing.get(engine, entry_id[:64])
-    except EditError as exc:
-        raise _edit_error(exc) from exc
+    e = editing.get(engine, entry_id[:64])
     versions = [
         {
             "version": v.version,
@@ -128,19 +118,13 @@ def read_entry(entry_id: str, request: Request, p: Principal = Depends(require(*
 def update_entry(
     entry_id: str, body: EntryIn, request: Request, p: Principal = Depends(require(*KM))
 ) -> dict[str, Any]:
-    try:
-        e = editing.save(_state(request).engine, entry_id[:64], body.fields, body.version, p.username, body.reason)
-    except EditError as exc:
-        raise _edit_error(exc) from exc
+    e = editing.save(_state(request).engine, entry_id[:64], body.fields, body.version, p.username, body.reason)
     return entry_out(e)
 
 
 @router.post("/entries", status_code=201)
 def create_entry(body: NewEntryIn, request: Request, p: Principal = Depends(require(*KM))) -> dict[str, Any]:
-    try:
-        e = editing.save(_state(request).engine, body.id, body.fields, None, p.username, body.reason, create=True)
-    except EditError as exc:
-        raise _edit_error(exc) from exc
+    e = editing.save(_state(request).engine, body.id, body.fields, None, p.username, body.reason, create=True)
     return entry_out(e)
 
 
@@ -148,22 +132,16 @@ def create_entry(body: NewEntryIn, request: Request, p: Principal = Depends(requ
 def revert_entry(
     entry_id: str, body: RevertIn, request: Request, p: Principal = Depends(require(*KM))
 ) -> dict[str, Any]:
-    try:
-        return entry_out(editing.revert(_state(request).engine, entry_id[:64], body.version, p.username, body.reason))
-    except EditError as exc:
-        raise _edit_error(exc) from exc
+    return entry_out(editing.revert(_state(request).engine, entry_id[:64], body.version, p.username, body.reason))
 
 
 @router.post("/entries/{entry_id}/active")
 def set_active(entry_id: str, body: ActiveIn, request: Request, p: Principal = Depends(require(*KM))) -> dict[str, Any]:
-    try:
-        return entry_out(
-            editing.set_active(
-                _state(request).engine, entry_id[:64], body.active, body.version, p.username, body.reason
-            )
+    return entry_out(
+        editing.set_active(
+            _state(request).engine, entry_id[:64], body.active, body.version, p.username, body.reason
         )
-    except EditError as exc:
-        raise _edit_error(exc) from exc
+    )
 
 
 @router.post("/imports")
@@ -277,15 +255,12 @@ def inbox(
 def inbox_add_phrasing(body: AddPhrasingIn, request: Request, p: Principal = Depends(require(*KM))) -> dict[str, Any]:
     """Add the citizens' words as phrasings of an existing entry (a new version of it)."""
     state = _state(request)
-    try:
-        e = editing.get(state.engine, body.entry_id)
-        data = editing.snapshot(e)
-        known = {q.replace(" ", "") for q in [data["question"], *data["alt_questions"]]}
-        new = [t.strip()[:300] for t in body.texts if t.strip() and t.replace(" ", "") not in known]
-        data["alt_questions"] = [*data["alt_questions"], *new]
-        saved = editing.save(state.engine, e.id, data, e.version, p.username, reason="미답변 질문함에서 질문 표현 추가")
-    except EditError as exc:
-        raise _edit_error(exc) from exc
+    e = editing.get(state.engine, body.entry_id)
+    data = editing.snapshot(e)
+    known = {q.replace(" ", "") for q in [data["question"], *data["alt_questions"]]}
+    new = [t.strip()[:300] for t in body.texts if t.strip() and t.replace(" ", "") not in known]
+    data["alt_questions"] = [*data["alt_questions"], *new]
+    saved = editing.save(state.engine, e.id, data, e.version, p.username, reason="미답변 질문함에서 질문 표현 추가")
     inbox_mod.mark(state.engine, body.texts, "added", p.username, saved.id)
     return {"entry": entry_out(saved), "added": len(new)}
 
@@ -293,12 +268,9 @@ def inbox_add_phrasing(body: AddPhrasingIn, request: Request, p: Principal = Dep
 @router.post("/inbox/new-entry", status_code=201)
 def inbox_new_entry(body: NewFromInboxIn, request: Request, p: Principal = Depends(require(*KM))) -> dict[str, Any]:
     state = _state(request)
-    try:
-        saved = editing.save(
-            state.engine, body.id, body.fields, None, p.username, reason="미답변 질문함에서 새 항목", create=True
-        )
-    except EditError as exc:
-        raise _edit_error(exc) from exc
+    saved = editing.save(
+        state.engine, body.id, body.fields, None, p.username, reason="미답변 질문함에서 새 항목", create=True
+    )
     inbox_mod.mark(state.engine, body.texts, "created", p.username, saved.id)
     return entry_out(saved)
 
@@ -326,17 +298,11 @@ def list_intents(request: Request, p: Principal = Depends(require(*KM))) -> dict
 
 @router.post("/intents/examples", status_code=201)
 def add_example(body: ExampleIn, request: Request, p: Principal = Depends(require(*KM))) -> dict[str, Any]:
-    try:
-        m = intents.add(_state(request).engine, body.intent, body.text, p.username)
-    except intents.ExampleError as exc:
-        raise HTTPException(exc.status, detail=exc.message) from exc
+    m = intents.add(_state(request).engine, body.intent, body.text, p.username)
     return {"id": m.id, "intent": m.intent, "text": m.text, "note": "다음 재학습부터 반영됩니다."}
 
 
 @router.delete("/intents/examples/{example_id}")
 def delete_example(example_id: int, request: Request, p: Principal = Depends(require(*KM))) -> dict[str, bool]:
-    try:
-        intents.remove(_state(request).engine, example_id)
-    except intents.ExampleError as exc:
-        raise HTTPException(exc.status, detail=exc.message) from exc
+    intents.remove(_state(request).engine, example_id)
     return {"deleted": True}

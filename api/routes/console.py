@@ -15,7 +15,7 @@ from api.auth_deps import COOKIE, principal, require, websocket_principal
 from api.schemas import CallbackOutcomeIn, LoginIn, ReplyIn, ResolveIn, ReturnIn, TransferIn, UserIn
 from api.state import AppState
 from minwon.auth import accounts
-from minwon.auth.accounts import AuthError, Principal
+from minwon.auth.accounts import Principal
 from minwon.db.models import Ticket
 from minwon.handoff import queue, wording
 from minwon.handoff.hub import QUEUE_TOPIC, conversation_topic, ticket_topic
@@ -26,10 +26,6 @@ STAFF = ("counsellor", "supervisor")
 
 def _state(request: Request | WebSocket) -> AppState:
     return request.app.state.minwon
-
-
-def _queue_error(exc: queue.QueueError) -> HTTPException:
-    return HTTPException(exc.status, detail=exc.message)
 
 
 def _me(p: Principal) -> dict[str, Any]:
@@ -46,10 +42,7 @@ def _me(p: Principal) -> dict[str, Any]:
 @router.post("/login")
 def login(body: LoginIn, request: Request, response: Response) -> dict[str, Any]:
     state = _state(request)
-    try:
-        token, p = accounts.login(state.engine, state.settings.auth, state.throttle, body.username, body.password)
-    except AuthError as exc:
-        raise HTTPException(exc.status, detail=exc.message) from exc
+    token, p = accounts.login(state.engine, state.settings.auth, state.throttle, body.username, body.password)
     response.set_cookie(
         COOKIE,
         token,
@@ -94,10 +87,7 @@ def list_queue(request: Request, p: Principal = Depends(require(*STAFF))) -> dic
 @router.get("/tickets/{ticket_id}")
 def read_ticket(ticket_id: str, request: Request, p: Principal = Depends(require(*STAFF))) -> dict[str, Any]:
     state = _state(request)
-    try:
-        t = queue.load(state.engine, ticket_id[:64])
-    except queue.QueueError as exc:
-        raise _queue_error(exc) from exc
+    t = queue.load(state.engine, ticket_id[:64])
     return views.detail(t, queue.position(state.engine, t))
 
 
@@ -109,20 +99,14 @@ def _changed(state: AppState, t: Ticket, citizen_text: str | None = None) -> dic
 @router.post("/tickets/{ticket_id}/claim")
 def claim(ticket_id: str, request: Request, p: Principal = Depends(require(*STAFF))) -> dict[str, Any]:
     state = _state(request)
-    try:
-        t = queue.claim(state.engine, ticket_id[:64], p.username)
-    except queue.QueueError as exc:
-        raise _queue_error(exc) from exc
+    t = queue.claim(state.engine, ticket_id[:64], p.username)
     return _changed(state, t, wording.claimed_text(p.display_name))
 
 
 @router.post("/claim-next")
 def claim_next(request: Request, p: Principal = Depends(require(*STAFF))) -> dict[str, Any]:
     state = _state(request)
-    try:
-        t = queue.claim_next(state.engine, p.username)
-    except queue.QueueError as exc:
-        raise _queue_error(exc) from exc
+    t = queue.claim_next(state.engine, p.username)
     if t is None:
         raise HTTPException(404, detail="대기 중인 상담이 없습니다.")
     return _changed(state, t, wording.claimed_text(p.display_name))
@@ -135,10 +119,7 @@ async def reply(
     """A counsellor's message to the citizen: stored on the ticket, recorded in Rasa's
     tracker as a bot utterance, pushed to the citizen's channel."""
     state = _state(request)
-    try:
-        t = await run_in_threadpool(queue.load, state.engine, ticket_id[:64])
-    except queue.QueueError as exc:
-        raise _queue_error(exc) from exc
+    t = await run_in_threadpool(queue.load, state.engine, ticket_id[:64])
     if t.status != "claimed":
         raise HTTPException(409, detail=f"답장할 수 없는 상태입니다 (현재: {queue.STATUS_KO.get(t.status, t.status)}).")
     if t.claimed_by != p.username:
@@ -167,10 +148,7 @@ async def reply(
 @router.post("/tickets/{ticket_id}/typing")
 def typing(ticket_id: str, request: Request, p: Principal = Depends(require(*STAFF))) -> dict[str, bool]:
     state = _state(request)
-    try:
-        t = queue.load(state.engine, ticket_id[:64])
-    except queue.QueueError as exc:
-        raise _queue_error(exc) from exc
+    t = queue.load(state.engine, ticket_id[:64])
     if t.status == "claimed" and t.claimed_by == p.username:
         state.hub.publish(conversation_topic(t.conversation_id), {"type": "typing", "who": "agent"})
     return {"ok": True}
@@ -181,12 +159,9 @@ def transfer(
     ticket_id: str, body: TransferIn, request: Request, p: Principal = Depends(require(*STAFF))
 ) -> dict[str, Any]:
     state = _state(request)
-    try:
-        t = queue.transfer(
-            state.engine, ticket_id[:64], p.username, body.department, body.note, supervisor=p.can("supervisor")
-        )
-    except queue.QueueError as exc:
-        raise _queue_error(exc) from exc
+    t = queue.transfer(
+        state.engine, ticket_id[:64], p.username, body.department, body.note, supervisor=p.can("supervisor")
+    )
     return _changed(state, t, wording.transferred_text(t.department))
 
 
@@ -195,12 +170,9 @@ async def resolve(
     ticket_id: str, body: ResolveIn, request: Request, p: Principal = Depends(require(*STAFF))
 ) -> dict[str, Any]:
     state = _state(request)
-    try:
-        t = await run_in_threadpool(
-            queue.resolve, state.engine, ticket_id[:64], p.username, body.disposition, body.note, p.can("supervisor")
-        )
-    except queue.QueueError as exc:
-        raise _queue_error(exc) from exc
+    t = await run_in_threadpool(
+        queue.resolve, state.engine, ticket_id[:64], p.username, body.disposition, body.note, p.can("supervisor")
+    )
     state.rasa.later(state.rasa.resume(t.conversation_id, wording.RESOLVED_TEXT))
     return _changed(state, t, wording.RESOLVED_TEXT)
 
@@ -210,12 +182,9 @@ async def return_to_bot(
     ticket_id: str, body: ReturnIn, request: Request, p: Principal = Depends(require(*STAFF))
 ) -> dict[str, Any]:
     state = _state(request)
-    try:
-        t = await run_in_threadpool(
-            queue.return_to_bot, state.engine, ticket_id[:64], p.username, body.note, p.can("supervisor")
-        )
-    except queue.QueueError as exc:
-        raise _queue_error(exc) from exc
+    t = await run_in_threadpool(
+        queue.return_to_bot, state.engine, ticket_id[:64], p.username, body.note, p.can("supervisor")
+    )
     state.rasa.later(state.rasa.resume(t.conversation_id, wording.RETURNED_TEXT))
     return _changed(state, t, wording.RETURNED_TEXT)
 
@@ -235,10 +204,7 @@ def callback_outcome(
     ticket_id: str, body: CallbackOutcomeIn, request: Request, p: Principal = Depends(require(*STAFF))
 ) -> dict[str, Any]:
     state = _state(request)
-    try:
-        t = queue.record_callback(state.engine, ticket_id[:64], p.username, body.outcome, body.note)
-    except queue.QueueError as exc:
-        raise _queue_error(exc) from exc
+    t = queue.record_callback(state.engine, ticket_id[:64], p.username, body.outcome, body.note)
     state.hub.publish(QUEUE_TOPIC, {"type": "callback", "ticket": views.summary(t)})
     return views.detail(t)
 
@@ -260,12 +226,9 @@ def stats(request: Request, day: str | None = None, p: Principal = Depends(requi
 
 @router.post("/users", status_code=201)
 def add_user(body: UserIn, request: Request, p: Principal = Depends(require("admin"))) -> dict[str, Any]:
-    try:
-        u = accounts.create_user(
-            _state(request).engine, body.username, body.password, body.role, body.display_name, body.department
-        )
-    except AuthError as exc:
-        raise HTTPException(exc.status, detail=exc.message) from exc
+    u = accounts.create_user(
+        _state(request).engine, body.username, body.password, body.role, body.display_name, body.department
+    )
     return {"username": u.username, "role": u.role, "display_name": u.display_name}
 
 

@@ -16,11 +16,11 @@ from typing import Any
 import httpx
 from fastapi import APIRouter, HTTPException, Path, Query, Request, WebSocket, WebSocketDisconnect
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel, Field
+from pydantic import Field
 from sqlalchemy import select
 
 from api import notify, views
-from api.schemas import CitizenMessageIn
+from api.schemas import CitizenMessageIn, In
 from api.service_auth import internal_router
 from api.state import AppState
 from minwon.db.models import QueryLog, Ticket, TranscriptTurn
@@ -35,7 +35,10 @@ router = APIRouter(prefix="/api/conversations", tags=["conversations"])
 # Relayed by the Rasa side only: from anyone else it would reach a counsellor as the citizen's.
 internal = internal_router(prefix="/api/conversations", tags=["conversations (internal)"])
 
-ConversationId = Path(min_length=1, max_length=200)
+# No NUL: PostgreSQL refuses it in a text column (a 500 before).
+ConversationId = Path(min_length=1, max_length=200, pattern=r"^[^\x00]+$")
+# Turn ids are 32-bit in PostgreSQL; larger ``after`` values were a 500 (fuzzed), now a 422.
+MAX_TURN_ID = 2**31 - 1
 MAX_WS_MESSAGE = 10_000
 FAILURE_TEXT = "죄송합니다. 지금 챗봇이 응답하지 않습니다. 잠시 후 다시 적어 주시거나 '상담원 연결'이라고 적어 주세요."
 
@@ -106,7 +109,7 @@ async def cancel(request: Request, conversation_id: str = ConversationId) -> dic
     return {"cancelled": True, "reply": wording.CANCELLED_TEXT}
 
 
-class FeedbackIn(BaseModel):
+class FeedbackIn(In):
     entry_id: str = Field(min_length=1, max_length=64)
     helpful: bool
     question: str = Field(default="", max_length=2000)
@@ -175,7 +178,7 @@ def events_after(state: AppState, conversation_id: str, after: int) -> list[dict
 async def poll_events(
     request: Request,
     conversation_id: str = ConversationId,
-    after: int = Query(default=0, ge=0),
+    after: int = Query(default=0, ge=0, le=MAX_TURN_ID),
     wait_s: float = Query(default=0, ge=0, le=25),
 ) -> dict[str, Any]:
     """Counsellor messages since ``after`` (a turn id), for REST clients. With ``wait_s``

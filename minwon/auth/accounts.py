@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from minwon.auth.passwords import check_strength, hash_password, verify_password
 from minwon.db.models import AuthSession, User, utcnow
 from minwon.db.session import session_scope
+from minwon.errors import MinwonError
 from minwon.settings import AuthSettings
 
 log = logging.getLogger(__name__)
@@ -26,10 +27,8 @@ ROLE_KO = {"counsellor": "상담원", "supervisor": "관리자(슈퍼바이저)"
            "admin": "시스템 관리자"}
 
 
-class AuthError(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status, self.message = status, message
+class AuthError(MinwonError):
+    code = "auth"
 
 
 @dataclass(frozen=True)

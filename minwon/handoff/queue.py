@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from minwon.db.models import Ticket, TranscriptTurn, utcnow
 from minwon.db.session import session_scope
+from minwon.errors import MinwonError
 from minwon.handoff.tickets import queue_position
 from minwon.privacy import mask_and_seal
 from minwon.text import MAX_STORED_CHARS, clean
@@ -36,12 +37,10 @@ CALLBACK_OUTCOMES = {
 CALLBACK_RETRY = {"no_answer"}
 
 
-class QueueError(Exception):
+class QueueError(MinwonError):
     """A request the queue refuses; ``status`` is the HTTP status it maps to."""
 
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status, self.message = status, message
+    code = "queue"
 
 
 def _not_found(ticket_id: str) -> QueueError:

@@ -7,14 +7,14 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from minwon.errors import MinwonError
+
 MAX_BODY_BYTES = 256 * 1024
 MAX_UTTERANCE = 10_000
 
 
-class PayloadError(ValueError):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status, self.message = status, message
+class PayloadError(MinwonError, ValueError):
+    code = "kakao_payload"
 
 
 @dataclass
