@@ -8,7 +8,6 @@ from pathlib import Path
 API_URL = os.environ.get("MINWON_API_URL", "http://127.0.0.1:8000").rstrip("/")
 # Our API's internal routes want this (api/service_auth.py; scripts/env.sh makes it).
 SERVICE_TOKEN = os.environ.get("MINWON_SERVICE_TOKEN", "")
-SERVICE_HEADER = "X-Minwon-Service-Token"
 API_TIMEOUT_S = float(os.environ.get("MINWON_API_TIMEOUT_S", "3"))
 # Tickets that could not be delivered wait here; the API ingests them when it starts.
 SPOOL_DIR = Path(os.environ.get("MINWON_SPOOL_DIR", Path(__file__).resolve().parent.parent / "var" / "spool"))

@@ -6,6 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from minwon.handoff.tickets import Reason
+
 MAX_TEXT = 10_000
 
 
@@ -100,7 +102,7 @@ class TurnIn(In):
 class TicketIn(In):
     conversation_id: str = Field(min_length=1, max_length=200)
     channel: str = Field(min_length=1, max_length=30)
-    reason: Literal["requested_human", "no_match", "needs_human", "abusive", "low_confidence", "callback"]
+    reason: Reason
     transcript: list[TurnIn] = Field(default_factory=list, max_length=1000)
     category: str = Field(default="", max_length=100)
     department: str = Field(default="", max_length=100)

@@ -11,18 +11,21 @@ from sqlalchemy import Engine
 
 from minwon.auth.accounts import LoginThrottle, ensure_admin
 from minwon.channels.dedup import purge as purge_requests
+from minwon.channels.kakao.gateway import KakaoGateway
 from minwon.channels.kakao.memory import KakaoMemory
 from minwon.channels.outbound import OutboundSender, make_sender
+from minwon.channels.webchat import WebChat
 from minwon.db.session import make_engine, migrate
 from minwon.handoff.hours import BusinessHours
 from minwon.handoff.hub import Hub
 from minwon.handoff.rasa_bridge import RasaBridge
+from minwon.handoff.service import HandoffService
 from minwon.handoff.spool import ingest as ingest_spool
 from minwon.knowledge.review import Drafts
 from minwon.knowledge.store import count, import_file
+from minwon.nlu_models import TrainingJob
 from minwon.retrieval.retriever import LiveRetriever
 from minwon.settings import VAR_DIR, Settings
-from training.models import TrainingJob
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +43,9 @@ class AppState:
     kakao_memory: KakaoMemory
     kakao_token: str
     kakao_bot_id: str
+    kakao: KakaoGateway
+    handoff: HandoffService
+    webchat: WebChat
     drafts: Drafts
     training: TrainingJob
 
@@ -63,15 +69,23 @@ def start(settings: Settings) -> AppState:
         log.warning("no MINWON_SERVICE_TOKEN: every internal route refuses every caller")
     if not kakao_token:
         log.warning("no KAKAO_SKILL_TOKEN: the KakaoTalk skill endpoint refuses every request")
+    rasa = RasaBridge(settings.rasa_url, settings.handoff.rasa_token)
+    outbound = make_sender(k.outbound, k.outbound_url, kakao_bot_id, k.event_api_key, k.event_name)
+    memory = KakaoMemory()
+    hub = Hub()
+    handoff = HandoffService(engine, hub, settings.handoff, rasa, outbound)
     return AppState(
-        settings=settings, engine=engine, retriever=retriever, hub=Hub(),
+        settings=settings, engine=engine, retriever=retriever, hub=hub,
         hours=BusinessHours(settings.handoff.hours),
-        rasa=RasaBridge(settings.rasa_url, settings.handoff.rasa_token),
+        rasa=rasa,
         throttle=LoginThrottle(settings.auth.max_failures, settings.auth.lockout_s),
-        outbound=make_sender(k.outbound, k.outbound_url, kakao_bot_id, k.event_api_key, k.event_name),
-        kakao_memory=KakaoMemory(),
+        outbound=outbound,
+        kakao_memory=memory,
         kakao_token=kakao_token,
         kakao_bot_id=kakao_bot_id,
+        kakao=KakaoGateway(engine, rasa, k, memory, outbound, kakao_token, kakao_bot_id, settings.call_centre_phone),
+        handoff=handoff,
+        webchat=WebChat(engine, handoff, rasa, settings.handoff),
         drafts=Drafts(engine, retriever),
         training=TrainingJob(Path(os.environ.get("MINWON_MODELS_DIR", settings.models_dir))),
     )

@@ -36,11 +36,6 @@ class Conflict(MinwonError):
     code = "conflict"
 
 
-class Forbidden(MinwonError):
-    status = 403
-    code = "forbidden"
-
-
 class Invalid(MinwonError):
     status = 422
     code = "invalid"
@@ -52,14 +47,3 @@ class Unavailable(MinwonError):
     status = 502
     code = "unavailable"
 
-
-def not_found(message: str) -> NotFound:
-    return NotFound(None, message)
-
-
-def conflict(message: str) -> Conflict:
-    return Conflict(None, message)
-
-
-def invalid(message: str) -> Invalid:
-    return Invalid(None, message)

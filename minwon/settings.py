@@ -218,6 +218,9 @@ class Settings(BaseSettings):
     # Trained Rasa models and their registry (models/registry.json).
     models_dir: Path = ROOT / "models"
 
+    # The city's call centre, given when the bot cannot help (the action server reads the
+    # same MINWON_CALL_CENTRE_PHONE).
+    call_centre_phone: str = "02-0000-0120"
     # Default channel recorded when a caller does not say which one it is.
     default_channel: str = "rest"
     retrieval: RetrievalSettings = RetrievalSettings()

@@ -5,23 +5,22 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response, WebSocket, WebSocketDisconnect
 from fastapi.concurrency import run_in_threadpool
 
-from api import notify, views
 from api.auth_deps import COOKIE, principal, require, websocket_principal
 from api.schemas import CallbackOutcomeIn, LoginIn, ReplyIn, ResolveIn, ReturnIn, TransferIn, UserIn
 from api.state import AppState
 from minwon.auth import accounts
 from minwon.auth.accounts import Principal
-from minwon.db.models import Ticket
-from minwon.handoff import queue, wording
-from minwon.handoff.hub import QUEUE_TOPIC, conversation_topic, ticket_topic
+from minwon.handoff import queue, views
+from minwon.handoff.hub import QUEUE_TOPIC, ticket_topic
 
 router = APIRouter(prefix="/api/console", tags=["console"])
 STAFF = ("counsellor", "supervisor")
+Staff = Annotated[Principal, Depends(require(*STAFF))]
 
 
 def _state(request: Request | WebSocket) -> AppState:
@@ -78,135 +77,64 @@ def meta(p: Principal = Depends(principal)) -> dict[str, Any]:
 
 
 @router.get("/queue")
-def list_queue(request: Request, p: Principal = Depends(require(*STAFF))) -> dict[str, Any]:
+def list_queue(request: Request, p: Staff) -> dict[str, Any]:
     state = _state(request)
     tickets = queue.queued(state.engine)
     return {"tickets": [views.summary(t, queue.position(state.engine, t)) for t in tickets]}
 
 
 @router.get("/tickets/{ticket_id}")
-def read_ticket(ticket_id: str, request: Request, p: Principal = Depends(require(*STAFF))) -> dict[str, Any]:
+def read_ticket(ticket_id: str, request: Request, p: Staff) -> dict[str, Any]:
     state = _state(request)
-    t = queue.load(state.engine, ticket_id[:64])
-    return views.detail(t, queue.position(state.engine, t))
-
-
-def _changed(state: AppState, t: Ticket, citizen_text: str | None = None) -> dict[str, Any]:
-    notify.ticket_changed(state, t, **({"text": citizen_text} if citizen_text else {}))
-    return views.detail(t, queue.position(state.engine, t))
+    return state.handoff.detail(queue.load(state.engine, ticket_id[:64]))
 
 
 @router.post("/tickets/{ticket_id}/claim")
-def claim(ticket_id: str, request: Request, p: Principal = Depends(require(*STAFF))) -> dict[str, Any]:
-    state = _state(request)
-    t = queue.claim(state.engine, ticket_id[:64], p.username)
-    return _changed(state, t, wording.claimed_text(p.display_name))
+def claim(ticket_id: str, request: Request, p: Staff) -> dict[str, Any]:
+    return _state(request).handoff.claim(ticket_id[:64], p)
 
 
 @router.post("/claim-next")
-def claim_next(request: Request, p: Principal = Depends(require(*STAFF))) -> dict[str, Any]:
-    state = _state(request)
-    t = queue.claim_next(state.engine, p.username)
-    if t is None:
-        raise HTTPException(404, detail="대기 중인 상담이 없습니다.")
-    return _changed(state, t, wording.claimed_text(p.display_name))
+def claim_next(request: Request, p: Staff) -> dict[str, Any]:
+    return _state(request).handoff.claim_next(p)
 
 
 @router.post("/tickets/{ticket_id}/reply")
-async def reply(
-    ticket_id: str, body: ReplyIn, request: Request, p: Principal = Depends(require(*STAFF))
-) -> dict[str, Any]:
-    """A counsellor's message to the citizen: stored on the ticket, recorded in Rasa's
-    tracker as a bot utterance, pushed to the citizen's channel."""
-    state = _state(request)
-    t = await run_in_threadpool(queue.load, state.engine, ticket_id[:64])
-    if t.status != "claimed":
-        raise HTTPException(409, detail=f"답장할 수 없는 상태입니다 (현재: {queue.STATUS_KO.get(t.status, t.status)}).")
-    if t.claimed_by != p.username:
-        raise HTTPException(403, detail=f"{t.claimed_by} 상담원이 맡은 건입니다.")
-    if not body.text.strip():
-        raise HTTPException(422, detail="보낼 내용을 입력해 주세요.")
-    turn = await run_in_threadpool(queue.add_turn, state.engine, t.id, "agent", body.text, p.username, t.channel)
-    notify.turn_added(state, t, turn)
-    state.hub.publish(
-        conversation_topic(t.conversation_id),
-        {
-            "type": "agent_message",
-            "id": turn.id,
-            "text": body.text,
-            "author": p.display_name,
-        },
-    )
-    # Rasa's copy is masked like every stored copy; the record there is for the dialogue.
-    state.rasa.later(state.rasa.agent_said(t.conversation_id, turn.text, p.username))
-    if t.channel == "kakao" and t.conversation_id.startswith("kakao:"):
-        # Kakao cannot be pushed to without partner keys: the configured sender decides.
-        state.rasa.later(state.outbound.send(t.conversation_id.removeprefix("kakao:"), body.text, p.display_name))
-    return {"ok": True, "turn": views.turn(turn, True)}
+async def reply(ticket_id: str, body: ReplyIn, request: Request, p: Staff) -> dict[str, Any]:
+    """A counsellor's message to the citizen (minwon/handoff/service.py)."""
+    return await _state(request).handoff.reply(ticket_id[:64], p, body.text)
 
 
 @router.post("/tickets/{ticket_id}/typing")
-def typing(ticket_id: str, request: Request, p: Principal = Depends(require(*STAFF))) -> dict[str, bool]:
-    state = _state(request)
-    t = queue.load(state.engine, ticket_id[:64])
-    if t.status == "claimed" and t.claimed_by == p.username:
-        state.hub.publish(conversation_topic(t.conversation_id), {"type": "typing", "who": "agent"})
+def typing(ticket_id: str, request: Request, p: Staff) -> dict[str, bool]:
+    _state(request).handoff.typing(ticket_id[:64], p)
     return {"ok": True}
 
 
 @router.post("/tickets/{ticket_id}/transfer")
-def transfer(
-    ticket_id: str, body: TransferIn, request: Request, p: Principal = Depends(require(*STAFF))
-) -> dict[str, Any]:
-    state = _state(request)
-    t = queue.transfer(
-        state.engine, ticket_id[:64], p.username, body.department, body.note, supervisor=p.can("supervisor")
-    )
-    return _changed(state, t, wording.transferred_text(t.department))
+def transfer(ticket_id: str, body: TransferIn, request: Request, p: Staff) -> dict[str, Any]:
+    return _state(request).handoff.transfer(ticket_id[:64], p, body.department, body.note)
 
 
 @router.post("/tickets/{ticket_id}/resolve")
-async def resolve(
-    ticket_id: str, body: ResolveIn, request: Request, p: Principal = Depends(require(*STAFF))
-) -> dict[str, Any]:
-    state = _state(request)
-    t = await run_in_threadpool(
-        queue.resolve, state.engine, ticket_id[:64], p.username, body.disposition, body.note, p.can("supervisor")
-    )
-    state.rasa.later(state.rasa.resume(t.conversation_id, wording.RESOLVED_TEXT))
-    return _changed(state, t, wording.RESOLVED_TEXT)
+async def resolve(ticket_id: str, body: ResolveIn, request: Request, p: Staff) -> dict[str, Any]:
+    return await _state(request).handoff.resolve(ticket_id[:64], p, body.disposition, body.note)
 
 
 @router.post("/tickets/{ticket_id}/return")
-async def return_to_bot(
-    ticket_id: str, body: ReturnIn, request: Request, p: Principal = Depends(require(*STAFF))
-) -> dict[str, Any]:
-    state = _state(request)
-    t = await run_in_threadpool(
-        queue.return_to_bot, state.engine, ticket_id[:64], p.username, body.note, p.can("supervisor")
-    )
-    state.rasa.later(state.rasa.resume(t.conversation_id, wording.RETURNED_TEXT))
-    return _changed(state, t, wording.RETURNED_TEXT)
+async def return_to_bot(ticket_id: str, body: ReturnIn, request: Request, p: Staff) -> dict[str, Any]:
+    return await _state(request).handoff.return_to_bot(ticket_id[:64], p, body.note)
 
 
 @router.get("/callbacks")
-def list_callbacks(request: Request, done: bool = False, p: Principal = Depends(require(*STAFF))) -> dict[str, Any]:
+def list_callbacks(request: Request, p: Staff, done: bool = False) -> dict[str, Any]:
     state = _state(request)
-    return {"callbacks": [views.detail(t) for t in _with_messages(state, queue.callbacks(state.engine, done))]}
-
-
-def _with_messages(state: AppState, tickets: list[Ticket]) -> list[Ticket]:
-    return [queue.load(state.engine, t.id) for t in tickets]
+    return {"callbacks": [views.detail(queue.load(state.engine, t.id)) for t in queue.callbacks(state.engine, done)]}
 
 
 @router.post("/callbacks/{ticket_id}/outcome")
-def callback_outcome(
-    ticket_id: str, body: CallbackOutcomeIn, request: Request, p: Principal = Depends(require(*STAFF))
-) -> dict[str, Any]:
-    state = _state(request)
-    t = queue.record_callback(state.engine, ticket_id[:64], p.username, body.outcome, body.note)
-    state.hub.publish(QUEUE_TOPIC, {"type": "callback", "ticket": views.summary(t)})
-    return views.detail(t)
+def callback_outcome(ticket_id: str, body: CallbackOutcomeIn, request: Request, p: Staff) -> dict[str, Any]:
+    return _state(request).handoff.callback_outcome(ticket_id[:64], p, body.outcome, body.note)
 
 
 @router.get("/stats")
@@ -260,7 +188,7 @@ async def console_ws(ws: WebSocket) -> None:
     await ws.accept()
     sub = state.hub.subscribe(QUEUE_TOPIC)
     state.hub.online[p.username] += 1
-    notify_waiting = asyncio.get_running_loop().run_in_executor(None, notify.waiting_moved, state)
+    notify_waiting = asyncio.get_running_loop().run_in_executor(None, state.handoff.waiting_moved)
 
     async def pump() -> None:
         async for event in sub:
@@ -281,4 +209,4 @@ async def console_ws(ws: WebSocket) -> None:
         sub.close()
         state.hub.online[p.username] -= 1
         await notify_waiting
-        await asyncio.get_running_loop().run_in_executor(None, notify.waiting_moved, state)
+        await asyncio.get_running_loop().run_in_executor(None, state.handoff.waiting_moved)

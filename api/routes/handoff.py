@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from fastapi import HTTPException, Query, Request, Response
 
-from api import notify
 from api.schemas import TicketIn, TicketOut, TurnIn
 from api.service_auth import internal_router
 from api.state import AppState
@@ -22,7 +21,7 @@ def _state(request: Request) -> AppState:
 
 
 def _out(state: AppState, t: Ticket, created: bool) -> TicketOut:
-    est = notify.estimate(state, t) if t.kind == "chat" else None
+    est = state.handoff.estimate(t) if t.kind == "chat" else None
     return TicketOut(
         id=t.id, status=t.status, reason=t.reason, channel=t.channel,
         conversation_id=t.conversation_id, category=t.category, department=t.department,
@@ -71,7 +70,7 @@ def create(body: TicketIn, request: Request, response: Response) -> TicketOut:
         response.status_code = 200
     ticket = get_ticket(state.engine, ticket.id) or ticket
     if created:
-        notify.ticket_changed(state, ticket)
+        state.handoff.ticket_changed(ticket)
     return _out(state, ticket, created)
 
 

@@ -3,27 +3,16 @@ API, which shows them in the counsellor's console. Used by our input channels.""
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import os
 from typing import Any, Dict
 
-import aiohttp
+from minwon.clients.api import ApiUnavailable, MinwonApi
 
 logger = logging.getLogger(__name__)
 
-API_URL = os.environ.get("MINWON_API_URL", "http://127.0.0.1:8000").rstrip("/")
-# The relay route is internal (api/service_auth.py): without the token it would let anyone
-# speak into a conversation as the citizen.
-SERVICE_HEADERS = {"X-Minwon-Service-Token": os.environ.get("MINWON_SERVICE_TOKEN", "")}
-_session: aiohttp.ClientSession | None = None
-
-
-def _client() -> aiohttp.ClientSession:
-    global _session
-    if _session is None or _session.closed:
-        _session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5), headers=SERVICE_HEADERS)
-    return _session
+# The relay route is internal (api/service_auth.py): the client sends the service token,
+# without which anyone could speak into a conversation as the citizen.
+_api = MinwonApi(timeout_s=5)
 
 
 async def is_paused(agent: Any, sender: str) -> bool:
@@ -44,19 +33,11 @@ async def resume(agent: Any, sender: str) -> None:
 
 async def relay(sender: str, text: str, channel: str, sealed: str | None) -> Dict[str, Any] | None:
     """Hand the message to the counsellor side; None when the API could not take it."""
-    url = f"{API_URL}/api/conversations/{sender}/messages"
-    for attempt in range(3):
-        try:
-            async with _client().post(url, json={"text": text, "channel": channel, "sealed": sealed}) as resp:
-                if resp.status < 300:
-                    return await resp.json()
-                logger.warning("handoff relay for %s: HTTP %s", sender, resp.status)
-                if resp.status < 500:
-                    return None
-        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
-            logger.warning("handoff relay for %s failed: %r", sender, exc)
-        await asyncio.sleep(0.2 * (attempt + 1))
-    return None
+    try:
+        return await _api.relay(sender, text, channel, sealed) or None
+    except ApiUnavailable as exc:
+        logger.warning("handoff relay for %s failed: %s", sender, exc)
+        return None
 
 
 WAITING_TEXT = "상담원에게 전달했습니다. 답변이 오면 바로 알려 드리겠습니다."

@@ -108,6 +108,16 @@ def claim_next(engine: Engine, username: str, department: str | None = None) -> 
     raise QueueError(503, "대기열이 혼잡합니다. 잠시 후 다시 시도해 주세요.")
 
 
+def check_owner(t: Ticket, username: str, verb: str, supervisor: bool = False) -> None:
+    """The one claim rule for acting on a ticket (reply, resolve, return, transfer): it is
+    claimed, and by this counsellor, or a supervisor acts for them. ``verb`` is the Korean
+    for the act ("답장할")."""
+    if t.status != "claimed":
+        raise QueueError(409, f"{verb} 수 없는 상태입니다 (현재: {STATUS_KO.get(t.status, t.status)}).")
+    if t.claimed_by != username and not supervisor:
+        raise QueueError(403, f"{t.claimed_by} 상담원이 맡은 건이라 {verb} 수 없습니다.")
+
+
 def _finish(engine: Engine, ticket_id: str, username: str, values: dict, verb: str, supervisor: bool = False) -> Ticket:
     now = utcnow()
     cond = [Ticket.id == ticket_id, Ticket.status == "claimed"]
@@ -117,8 +127,7 @@ def _finish(engine: Engine, ticket_id: str, username: str, values: dict, verb: s
         done = s.execute(update(Ticket).where(*cond).values(updated_at=now, **values)).rowcount
     if done != 1:
         t = load(engine, ticket_id)
-        if t.status == "claimed" and t.claimed_by != username:
-            raise QueueError(403, f"{t.claimed_by} 상담원이 맡은 건이라 {verb} 수 없습니다.")
+        check_owner(t, username, verb, supervisor)
         raise QueueError(409, f"{verb} 수 없는 상태입니다 (현재: {STATUS_KO.get(t.status, t.status)}).")
     return load(engine, ticket_id)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, get_args
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
@@ -14,7 +14,10 @@ from minwon.privacy import mask_and_seal, mask_personal_data
 from minwon.sealing import unseal
 from minwon.text import MAX_STORED_CHARS, clean
 
-REASONS = ("requested_human", "no_match", "needs_human", "abusive", "low_confidence", "callback")
+# Why a conversation went to a person: the one list (the API's schema, the console's Korean
+# labels in views.REASON_KO, the spool all take it from here).
+Reason = Literal["requested_human", "no_match", "needs_human", "abusive", "low_confidence", "callback"]
+REASONS: tuple[str, ...] = get_args(Reason)
 
 
 @dataclass
