@@ -21,8 +21,8 @@ from pathlib import Path
 import httpx
 import numpy as np
 
+from devtools.stack import Stack
 from minwon.settings import ROOT
-from tests.stack import Stack
 
 
 def rss_mb(pid: int) -> float:

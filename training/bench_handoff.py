@@ -19,8 +19,8 @@ import httpx
 import numpy as np
 from websockets.asyncio.client import connect
 
-from tests.api_server import api_on
-from tests.stack import SERVICE_HEADERS
+from devtools.api_server import api_on
+from devtools.stack import SERVICE_HEADERS
 
 COUNSELLORS = 20
 QUEUED = 200

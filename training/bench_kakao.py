@@ -20,8 +20,8 @@ from pathlib import Path
 import httpx
 import numpy as np
 
+from devtools.stack import KAKAO_BOT_ID, KAKAO_TOKEN, running_bot
 from minwon.settings import ROOT
-from tests.stack import KAKAO_BOT_ID, KAKAO_TOKEN, running_bot
 
 
 def payload(user: str, text: str, n: int, run: str) -> dict:

@@ -26,10 +26,10 @@ from pathlib import Path
 import httpx
 import numpy as np
 
+from devtools.stack import RASA_TOKEN, Stack
+from minwon import nlu_models as model_ops
 from minwon.db.session import make_engine, migrate
 from minwon.knowledge.store import import_file
-from tests.stack import RASA_TOKEN, Stack
-from training import models as model_ops
 from training.datasets import parakqc
 
 

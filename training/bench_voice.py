@@ -31,9 +31,9 @@ from typing import Any
 import httpx
 import numpy as np
 
+from devtools.stack import free_port, running_bot
+from devtools.voice_client import MediaStreamCaller, caller_speech
 from minwon.settings import ROOT, VoiceSettings
-from tests.stack import free_port, running_bot
-from tests.voice_client import MediaStreamCaller, caller_speech
 from voice_gateway.audio import Codec
 
 HELDOUT = ROOT / "knowledge" / "sample_data" / "heldout_questions.csv"

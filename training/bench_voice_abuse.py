@@ -23,9 +23,9 @@ from typing import Any
 
 import httpx
 
+from devtools.stack import RASA_TOKEN, running_bot
+from devtools.voice_client import caller_speech
 from minwon.settings import ROOT, VoiceSettings
-from tests.stack import RASA_TOKEN, running_bot
-from tests.voice_client import caller_speech
 from voice_gateway.audio import Codec
 
 HELDOUT = ROOT / "knowledge" / "sample_data" / "heldout_questions.csv"

@@ -14,8 +14,8 @@ from pydantic import BaseModel
 
 from api.auth_deps import require
 from api.state import AppState
+from minwon import nlu_models as model_ops
 from minwon.auth.accounts import Principal
-from training import models as model_ops
 
 router = APIRouter(prefix="/api/admin", tags=["intent models"])
 KM = ("knowledge_manager",)
@@ -34,18 +34,22 @@ def start_training(body: TrainIn, request: Request, p: Principal = Depends(requi
     job = _state(request).training
     if not job.start(body.cross_validation):
         raise HTTPException(409, detail="이미 학습이 진행 중입니다. 끝난 뒤 다시 시도해 주세요.")
-    return job.state
+    return _job_state(job.state)
+
+
+def _job_state(state: dict[str, Any]) -> dict[str, Any]:
+    return {**state, "result": model_ops.public(state.get("result"))}
 
 
 @router.get("/training")
 def training_status(request: Request, p: Principal = Depends(require(*KM))) -> dict[str, Any]:
-    return _state(request).training.state
+    return _job_state(_state(request).training.state)
 
 
 @router.get("/models")
 def list_models(request: Request, p: Principal = Depends(require(*KM))) -> dict[str, Any]:
     reg = model_ops.Registry.load(_state(request).training.models_dir)
-    return {"active": reg.data.get("active"), "models": list(reversed(reg.data["models"]))}
+    return {"active": reg.data.get("active"), "models": [model_ops.public(m) for m in reversed(reg.data["models"])]}
 
 
 @router.get("/models/{name}/confusion.png")
@@ -53,24 +57,20 @@ def confusion_plot(name: str, request: Request, p: Principal = Depends(require(*
     reg = model_ops.Registry.load(_state(request).training.models_dir)
     try:
         plot = Path(reg.get(name)["eval"]["plot"])
-    except KeyError as exc:
-        raise HTTPException(404, detail=str(exc)) from exc
+    except KeyError as exc:  # an unknown model is a ModelNotFound (404) already
+        raise HTTPException(404, detail="평가 그림이 없습니다.") from exc
     if not plot.exists():
         raise HTTPException(404, detail="평가 그림이 없습니다.")
     return FileResponse(plot, media_type="image/png")
 
 
 async def _publish(request: Request, name: str, rollback: bool) -> dict[str, Any]:
+    """Unknown model 404, refused by the gate 409, Rasa failing 502: MinwonErrors, mapped
+    by api/errors.py."""
     state = _state(request)
-    try:
-        return await run_in_threadpool(model_ops.publish, state.training.models_dir, name, state.settings.rasa_url,
-                                       state.settings.handoff.rasa_token, rollback)
-    except KeyError as exc:
-        raise HTTPException(404, detail=str(exc).strip("'\"")) from exc
-    except model_ops.GateError as exc:
-        raise HTTPException(409, detail=str(exc)) from exc
-    except RuntimeError as exc:
-        raise HTTPException(502, detail=str(exc)) from exc
+    entry = await run_in_threadpool(model_ops.publish, state.training.models_dir, name, state.settings.rasa_url,
+                                    state.settings.handoff.rasa_token, rollback)
+    return model_ops.public(entry) or {}
 
 
 @router.post("/models/{name}/publish")
