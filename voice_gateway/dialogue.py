@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 
+from minwon.clients.rasa import RasaClient
 from voice_gateway import prompts
 
 
@@ -77,26 +78,24 @@ def render(messages: list[dict[str, Any]]) -> BotTurn:
 
 
 class RasaDialogue:
+    """Over the one Rasa client (``minwon/clients/rasa.py``), with the caller's channel."""
+
     def __init__(self, rasa_url: str, timeout_s: float = 6.0) -> None:
-        self.url = rasa_url.rstrip("/") + "/webhooks/rest/webhook"
-        self.client = httpx.AsyncClient(timeout=httpx.Timeout(timeout_s, connect=1.0))
+        self.client = RasaClient(rasa_url, timeout=httpx.Timeout(timeout_s, connect=1.0))
 
     async def send(self, sender: str, message: str, metadata: dict[str, Any] | None = None) -> BotTurn:
-        body = {"sender": sender, "message": message, "input_channel": "voice", "metadata": metadata or {}}
         try:
-            r = await self.client.post(self.url, json=body)
-        except httpx.HTTPError as exc:
-            raise DialogueUnavailable(str(exc) or type(exc).__name__) from exc
-        if r.status_code >= 500:
-            raise DialogueUnavailable(f"Rasa answered {r.status_code}")
-        if r.status_code >= 400:
+            data = await self.client.send_message(sender, message, "voice", metadata)
+        except httpx.HTTPStatusError as exc:
+            if exc.response.status_code >= 500:
+                raise DialogueUnavailable(f"Rasa answered {exc.response.status_code}") from exc
             # Our REST channel refuses bad input with a Korean reason (e.g. too long).
             return BotTurn(speech=prompts.NOT_UNDERSTOOD, text="")
-        try:
-            data = r.json()
+        except httpx.HTTPError as exc:
+            raise DialogueUnavailable(str(exc) or type(exc).__name__) from exc
         except ValueError as exc:
             raise DialogueUnavailable("Rasa sent something that is not JSON") from exc
-        return render(data if isinstance(data, list) else [])
+        return render(data)
 
     async def close(self) -> None:
-        await self.client.aclose()
+        await self.client.close()
