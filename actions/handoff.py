@@ -9,11 +9,7 @@ from rasa_sdk.events import ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import api_client, messages
-from actions.config import VOICE_ABUSE_MIN_CONFIDENCE
 from actions.transcript import build, channel_of
-
-# A second abusive message in one session goes to a person (a supervisor's queue).
-ABUSE_LIMIT = 2
 
 
 async def hand_off(
@@ -76,23 +72,7 @@ class ActionHandoff(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
-        return await hand_off(dispatcher, tracker, "requested_human")
-
-
-class ActionHandleAbuse(Action):
-    def name(self) -> str:
-        return "action_handle_abuse"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
-    ) -> List[EventType]:
-        confidence = float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
-        if channel_of(tracker) == "voice" and confidence < VOICE_ABUSE_MIN_CONFIDENCE:
-            # More likely Whisper garbling a polite question than a caller swearing.
-            dispatcher.utter_message(response=messages.REPHRASE)
-            return []
-        count = float(tracker.get_slot("abuse_count") or 0) + 1
-        if count >= ABUSE_LIMIT:
-            return [SlotSet("abuse_count", 0.0), *await hand_off(dispatcher, tracker, "abusive")]
-        dispatcher.utter_message(response=messages.ABUSE_WARNING)
-        return [SlotSet("abuse_count", count)]
+        # A citizen who has been warned for abuse still gets a person, but flagged so a
+        # designated counsellor or supervisor takes it, not the normal queue (actions/abuse.py).
+        warned = float(tracker.get_slot("abuse_count") or 0) > 0
+        return await hand_off(dispatcher, tracker, "abusive" if warned else "requested_human")

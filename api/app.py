@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api import errors, state
 from api.routes import admin, console, conversations, handoff, kakao, knowledge, models
+from api.routes import incidents as abuse_incidents
 from minwon.privacy import install_log_masking
 from minwon.settings import ROOT, Settings, get_settings
 
@@ -76,6 +77,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(kakao.router)
     app.include_router(admin.router)
     app.include_router(models.router)
+    app.include_router(abuse_incidents.internal)
+    app.include_router(abuse_incidents.router)
     app.mount("/console", StaticFiles(directory=WEB_DIR / "console", html=True), name="console")
     app.mount("/admin", StaticFiles(directory=WEB_DIR / "admin", html=True), name="admin")
     app.mount("/widget", StaticFiles(directory=WEB_DIR / "widget"), name="widget")
