@@ -120,6 +120,7 @@ function turnItem(turn) {
 function showTicket(t) {
   state.open = t;
   state.tickets.set(t.id, { ...t, seenAt: Date.now() });
+  Object.assign($("ticket").dataset, { ticketId: t.id, conversationId: t.conversation_id, channel: t.channel }); // abuse.js
   renderQueue();
   $("ticket").hidden = false;
   $("ticket-meta").textContent = `${t.channel_ko} · ${t.reason_ko} · ${t.status_ko}${t.claimed_by ? ` · 담당 ${t.claimed_by}` : ""}`;
