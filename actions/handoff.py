@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import api_client, messages
 from actions.transcript import build, channel_of
+from minwon.handoff import ticket_body
 
 
 async def hand_off(
@@ -41,19 +42,10 @@ async def hand_off(
                    for m in dispatcher.messages if m.get("text")]
     user_events = [e for e in tracker.events if e.get("event") == "user"]
     last_user_ts = user_events[-1].get("timestamp") if user_events else None
-    ticket = await api_client.create_ticket(
-        {
-            "conversation_id": tracker.sender_id,
-            "channel": channel_of(tracker),
-            "reason": reason,
-            "category": category,
-            "department": department,
-            "entry_id": entry_id,
-            "transcript": transcript,
-            # One ticket per user message: a retried request must not make a second one.
-            "dedup_key": f"{tracker.sender_id}:{last_user_ts}:{reason}",
-        }
-    )
+    # One ticket per user message: a retried request must not make a second one.
+    ticket = await api_client.create_ticket(ticket_body.chat_ticket(
+        tracker.sender_id, channel_of(tracker), reason, transcript, last_user_ts, category, department, entry_id,
+    ))
     dispatcher.utter_message(text=messages.handoff_text(reason, ticket),
                              json_message={"minwon": "handoff", "reason": reason, "ticket_id": ticket.get("id"),
                                            "position": ticket.get("position")})

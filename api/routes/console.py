@@ -15,7 +15,7 @@ from api.schemas import CallbackOutcomeIn, LoginIn, ReplyIn, ResolveIn, ReturnIn
 from api.state import AppState
 from minwon.auth import accounts
 from minwon.auth.accounts import Principal
-from minwon.handoff import queue, views
+from minwon.handoff import callbacks, queue, views
 from minwon.handoff.hub import QUEUE_TOPIC, ticket_topic
 
 router = APIRouter(prefix="/api/console", tags=["console"])
@@ -70,7 +70,7 @@ def me(p: Principal = Depends(principal)) -> dict[str, Any]:
 def meta(p: Principal = Depends(principal)) -> dict[str, Any]:
     return {
         "dispositions": queue.DISPOSITIONS,
-        "callback_outcomes": queue.CALLBACK_OUTCOMES,
+        "callback_outcomes": callbacks.CALLBACK_OUTCOMES,
         "reasons": views.REASON_KO,
         "channels": views.CHANNEL_KO,
     }
@@ -129,7 +129,7 @@ async def return_to_bot(ticket_id: str, body: ReturnIn, request: Request, p: Sta
 @router.get("/callbacks")
 def list_callbacks(request: Request, p: Staff, done: bool = False) -> dict[str, Any]:
     state = _state(request)
-    return {"callbacks": [views.detail(queue.load(state.engine, t.id)) for t in queue.callbacks(state.engine, done)]}
+    return {"callbacks": [views.detail(queue.load(state.engine, t.id)) for t in callbacks.listed(state.engine, done)]}
 
 
 @router.post("/callbacks/{ticket_id}/outcome")

@@ -1,11 +1,10 @@
-"""The counsellors' queue: claiming, replying, transferring, resolving, returning to the
-bot, cancelling, and callbacks. Every state change is one conditional UPDATE, so two
-counsellors can never both win a ticket, on SQLite or PostgreSQL."""
+"""The counsellors' queue: the ticket's transitions (claiming, replying, transferring,
+resolving, returning to the bot, cancelling). Every state change is one conditional UPDATE,
+so two counsellors can never both win a ticket, on SQLite or PostgreSQL. Callbacks are in
+``callbacks.py``, wait estimates in ``estimates.py``, the supervisor's figures in
+``supervisor_stats.py`` (the last two re-exported here for their callers)."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import selectinload
@@ -13,7 +12,14 @@ from sqlalchemy.orm import selectinload
 from minwon.db.models import Ticket, TranscriptTurn, utcnow
 from minwon.db.session import session_scope
 from minwon.errors import MinwonError
-from minwon.handoff.tickets import queue_position
+from minwon.handoff.estimates import (  # noqa: F401  (re-exported)
+    WaitEstimate,
+    average_handle_s,
+    estimate_wait,
+    position,
+    wait_for_position,
+)
+from minwon.handoff.supervisor_stats import day_bounds, stats  # noqa: F401  (re-exported)
 from minwon.privacy import mask_and_seal
 from minwon.text import MAX_STORED_CHARS, clean
 
@@ -27,14 +33,6 @@ DISPOSITIONS = {
     "abusive_ended": "악성 민원 종료",
     "other": "기타",
 }
-CALLBACK_OUTCOMES = {
-    "reached": "통화 완료",
-    "no_answer": "부재중(재시도)",
-    "wrong_number": "번호 오류",
-    "declined": "시민 취소",
-}
-# Outcomes after which a callback stays on the list to try again.
-CALLBACK_RETRY = {"no_answer"}
 
 
 class QueueError(MinwonError):
@@ -251,148 +249,3 @@ def waiting_conversations(engine: Engine) -> list[Ticket]:
             .order_by(Ticket.created_at, Ticket.id)
         ).all()
     return [Ticket(id=r.id, conversation_id=r.conversation_id, status=r.status, claimed_by=r.claimed_by) for r in rows]
-
-
-def position(engine: Engine, ticket: Ticket) -> int | None:
-    return queue_position(engine, ticket) if ticket.status == "queued" else None
-
-
-def callbacks(engine: Engine, include_done: bool = False, limit: int = 500) -> list[Ticket]:
-    with session_scope(engine) as s:
-        q = select(Ticket).where(Ticket.kind == "callback")
-        if not include_done:
-            q = q.where(Ticket.status == "queued")
-        return list(s.scalars(q.order_by(Ticket.created_at).limit(limit)))
-
-
-def record_callback(engine: Engine, ticket_id: str, username: str, outcome: str, note: str) -> Ticket:
-    if outcome not in CALLBACK_OUTCOMES:
-        raise QueueError(422, f"알 수 없는 통화 결과 코드입니다: {outcome[:40]}")
-    now = utcnow()
-    values: dict = {
-        "callback_attempts": Ticket.callback_attempts + 1,
-        "updated_at": now,
-        "disposition": outcome,
-        "note": clean(note, 2000),
-    }
-    if outcome not in CALLBACK_RETRY:
-        values.update(status="resolved", resolved_at=now, claimed_by=username, claimed_at=now)
-    with session_scope(engine) as s:
-        done = s.execute(
-            update(Ticket)
-            .where(Ticket.id == ticket_id, Ticket.kind == "callback", Ticket.status == "queued")
-            .values(**values)
-        ).rowcount
-    if done != 1:
-        load(engine, ticket_id)
-        raise QueueError(409, "이미 처리된 콜백이거나 콜백 접수 건이 아닙니다.")
-    add_turn(
-        engine, ticket_id, "system", f"{username}: 통화 결과 {CALLBACK_OUTCOMES[outcome]}. {clean(note, 500)}".strip()
-    )
-    return load(engine, ticket_id)
-
-
-@dataclass
-class WaitEstimate:
-    position: int | None
-    seconds: int | None
-    counsellors_online: int
-    based_on: int  # handled tickets the average comes from (0: the configured default)
-
-
-def average_handle_s(engine: Engine, samples: int = 50) -> tuple[float | None, int]:
-    with session_scope(engine) as s:
-        rows = s.execute(
-            select(Ticket.claimed_at, Ticket.resolved_at)
-            .where(Ticket.kind == "chat", Ticket.resolved_at.is_not(None), Ticket.claimed_at.is_not(None))
-            .order_by(Ticket.resolved_at.desc())
-            .limit(samples)
-        ).all()
-    spans = [(_aware(r) - _aware(c)).total_seconds() for c, r in rows]
-    spans = [x for x in spans if x >= 0]
-    return (sum(spans) / len(spans) if spans else None), len(spans)
-
-
-def estimate_wait(engine: Engine, ticket: Ticket, online: int, default_s: int, min_samples: int) -> WaitEstimate:
-    pos = position(engine, ticket)
-    if pos is None:
-        return WaitEstimate(None, None, online, 0)
-    avg, n = average_handle_s(engine)
-    return wait_for_position(pos, online, avg, n, default_s, min_samples)
-
-
-def wait_for_position(
-    pos: int, online: int, avg: float | None, n: int, default_s: int, min_samples: int
-) -> WaitEstimate:
-    """Honest and simple: tickets ahead are shared by the counsellors online, each taking
-    the recent average handling time. With nobody online there is no estimate."""
-    if avg is None or n < min_samples:
-        avg, n = float(default_s), 0
-    if online <= 0:
-        return WaitEstimate(pos, None, 0, n)
-    rounds = -(-pos // online)  # ceil
-    return WaitEstimate(pos, int(rounds * avg), online, n)
-
-
-def _aware(t: datetime) -> datetime:
-    # SQLite hands back naive datetimes; they were stored as UTC.
-    return t if t.tzinfo else t.replace(tzinfo=timezone.utc)
-
-
-def stats(engine: Engine, day_start: datetime, day_end: datetime, levels: list[int]) -> dict:
-    """Supervisor figures for one day: queue now, longest wait, service levels, handled per
-    counsellor. Service level = chat tickets answered within T s / tickets offered, where a
-    ticket still waiting less than T s is not counted yet (it may still make it)."""
-    now = utcnow()
-    # SQLite keeps datetimes as UTC text without the zone: compare in UTC everywhere.
-    day_start, day_end = day_start.astimezone(timezone.utc), day_end.astimezone(timezone.utc)
-    with session_scope(engine) as s:
-        waiting = list(s.scalars(select(Ticket.created_at).where(Ticket.kind == "chat", Ticket.status == "queued")))
-        day = s.execute(
-            select(Ticket.created_at, Ticket.claimed_at, Ticket.status, Ticket.resolved_at).where(
-                Ticket.kind == "chat", Ticket.created_at >= day_start, Ticket.created_at < day_end
-            )
-        ).all()
-        handled_rows = s.execute(
-            select(Ticket.claimed_by, func.count(Ticket.id))
-            .where(
-                Ticket.kind == "chat",
-                Ticket.status.in_(("resolved", "returned")),
-                Ticket.resolved_at >= day_start,
-                Ticket.resolved_at < day_end,
-            )
-            .group_by(Ticket.claimed_by)
-        ).all()
-        callbacks_open = s.scalar(
-            select(func.count(Ticket.id)).where(Ticket.kind == "callback", Ticket.status == "queued")
-        )
-    longest = max(((now - _aware(c)).total_seconds() for c in waiting), default=0.0)
-    service: dict[str, float | None] = {}
-    for level in levels:
-        offered = answered = 0
-        for created, claimed, _status, _resolved in day:
-            created = _aware(created)
-            if claimed is not None:
-                wait = (_aware(claimed) - created).total_seconds()
-            else:
-                wait = (now - created).total_seconds()
-                if _status == "queued" and wait < level:
-                    continue  # may still be answered in time
-            offered += 1
-            answered += claimed is not None and wait <= level
-        service[str(level)] = round(answered / offered, 4) if offered else None
-    return {
-        "queue_length": len(waiting),
-        "longest_wait_s": round(longest, 1),
-        "offered_today": len(day),
-        "service_level": service,
-        "handled_by": {u or "-": n for u, n in handled_rows},
-        "callbacks_open": int(callbacks_open or 0),
-        "day_start": day_start.isoformat(),
-        "day_end": day_end.isoformat(),
-    }
-
-
-def day_bounds(now: datetime) -> tuple[datetime, datetime]:
-    start = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    return start, start + timedelta(days=1)

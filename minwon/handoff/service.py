@@ -15,7 +15,7 @@ from minwon.auth.accounts import Principal
 from minwon.channels.outbound import OutboundSender
 from minwon.db.models import Ticket
 from minwon.errors import Invalid, NotFound
-from minwon.handoff import queue, views, wording
+from minwon.handoff import callbacks, queue, views, wording
 from minwon.handoff.hub import QUEUE_TOPIC, Hub, conversation_topic, ticket_topic
 from minwon.handoff.rasa_bridge import RasaBridge
 from minwon.settings import HandoffSettings
@@ -137,7 +137,7 @@ class HandoffService:
         return self._changed(t, wording.RETURNED_TEXT)
 
     def callback_outcome(self, ticket_id: str, p: Principal, outcome: str, note: str) -> dict[str, Any]:
-        t = queue.record_callback(self.engine, ticket_id, p.username, outcome, note)
+        t = callbacks.record_callback(self.engine, ticket_id, p.username, outcome, note)
         self.hub.publish(QUEUE_TOPIC, {"type": "callback", "ticket": views.summary(t)})
         return views.detail(t)
 
