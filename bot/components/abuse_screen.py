@@ -69,7 +69,12 @@ class AbuseScreen(GraphComponent):
                 continue
             name = "abuse" if verdict["label"] in ("insult", "threat", "sexual") else "distress"
             intent = {"name": name, "confidence": float(verdict["confidence"]), "abuse_class": verdict["label"]}
-            ranking = [intent, *[r for r in (message.get("intent_ranking") or []) if r.get("name") != name]]
+            # The classifier's own ranking is scaled into what is left, so FallbackClassifier's
+            # ambiguity check (top two within 0.05) does not undo the override when the
+            # classifier was itself sure of, say, a small-talk intent.
+            rest = 1.0 - intent["confidence"]
+            ranking = [intent, *[{**r, "confidence": float(r.get("confidence") or 0.0) * rest}
+                                 for r in (message.get("intent_ranking") or []) if r.get("name") != name]]
             message.set("intent", intent, add_to_output=True)
             message.set("intent_ranking", ranking, add_to_output=True)
         return messages
