@@ -71,7 +71,7 @@ def test_asking_for_a_call_back_on_the_phone_goes_to_the_gateways_callback(stack
 # Whisper's words for polite questions (espeak-made, on these machines and on CI) that the
 # NLU took for abuse at low confidence (training/bench_voice_abuse.py).
 MISHEARD = ("아 이수팩 아 이수빵", "그 놈이 오리야", "애교시해보단은 못맞으니 아", "참이한 라이오")
-WARNING = "존중하는 표현"
+WARNING = "삼가 주시기 바랍니다"  # utter_abuse_warning_1 (actions/abuse.py)
 
 
 def _parse(stack, text: str) -> dict:
@@ -87,17 +87,20 @@ def test_a_misheard_caller_is_asked_again_not_warned_but_real_abuse_is(stack):
            if (i := _parse(stack, t))["name"] == "abuse" and i["confidence"] < VOICE_ABUSE_MIN_CONFIDENCE]
     assert low, [(t, _parse(stack, t)) for t in MISHEARD]
     caller = _sender()
-    for _ in range(2):  # twice: nothing is counted either, so no "abusive" handoff follows
+    for _ in range(2):  # twice: nothing is counted either, so no strike follows
         replies = stack.say(caller, low[0], channel="voice")
         text = stack.texts(replies)
         assert WARNING not in text and "다르게 말씀해 주시겠어요" in text, replies
         assert not any(isinstance(r.get("custom"), dict) for r in replies), replies
-    assert WARNING in stack.texts(stack.say(_sender(), low[0])), "a chat is warned as before"
+    # The abuse detector (bot/components/abuse_screen.py) is sure these are not abuse, so a
+    # chat is not warned either (it used to be, on Rasa's low-confidence intent alone).
+    assert WARNING not in stack.texts(stack.say(_sender(), low[0])), "angry or garbled is not abusive"
 
     rude = "이 멍청한 기계야"
     assert _parse(stack, rude)["confidence"] >= VOICE_ABUSE_MIN_CONFIDENCE
     caller = _sender()
     assert WARNING in stack.texts(stack.say(caller, rude, channel="voice"))
+    # The second strike is warning 2 (issue 14), no longer a handoff to a counsellor.
     second = stack.say(caller, rude, channel="voice")
-    offers = [r["custom"] for r in second if isinstance(r.get("custom"), dict)]
-    assert offers and offers[0]["reason"] == "abusive", second
+    marks = [r["custom"]["minwon"] for r in second if isinstance((r.get("custom") or {}).get("minwon"), dict)]
+    assert marks == [{"kind": "abuse_warning", "level": 2}], second

@@ -12,11 +12,16 @@ from pydantic import BaseModel, Field
 from api.auth_deps import require
 from api.service_auth import internal_router
 from minwon.abuse import incidents, policy
-from minwon.abuse.detector import get_detector
+from minwon.abuse.detector import Verdict, get_detector
 from minwon.auth.accounts import Principal
 
 internal = internal_router(prefix="/api/abuse", tags=["abuse (internal)"])
 router = APIRouter(prefix="/api/console/abuse", tags=["console: counsellor protection"])
+
+# Below UNSURE_FLOOR the detector is sure it is not abuse ("담배꽁초 버리는 놈들" 0.13) and
+# Rasa's abuse intent is overruled: the message is answered as a question.
+UNSURE_FLOOR = 0.3
+NLU_SURE = 0.6
 
 COUNSELLOR = require("counsellor", "supervisor", "admin")
 SUPERVISOR = require("supervisor", "admin")
@@ -32,6 +37,8 @@ class StrikeIn(BaseModel):
     channel: str = Field(default="rest", max_length=32)
     text: str = Field(max_length=20_000)
     transcript: list[dict[str, Any]] = Field(default_factory=list, max_length=500)
+    # Rasa's own `abuse` confidence when it, not the detector, chose the intent.
+    nlu_abuse_confidence: float = Field(default=0.0, ge=0.0, le=1.0)
 
 
 @internal.post("/classify")
@@ -43,6 +50,11 @@ def classify(body: TextIn) -> dict[str, object]:
 def strike(body: StrikeIn, request: Request) -> dict[str, object]:
     """Classify and, when abusive, record a strike and say warn or end."""
     verdict = get_detector().classify(body.text)
+    if (not verdict.is_abusive and verdict.abusive >= UNSURE_FLOOR
+            and body.nlu_abuse_confidence >= NLU_SURE):
+        # The detector is unsure (between its floor and threshold) and the intent classifier,
+        # trained on the swear words of nlu_data, is sure: it is abuse ("이 멍청한 기계야" 0.54).
+        verdict = Verdict("insult", verdict.abusive, verdict.abusive, verdict.probabilities)
     out: dict[str, object] = {"verdict": verdict.as_dict()}
     if verdict.is_abusive:
         d = policy.strike(request.app.state.minwon.engine, conversation_id=body.conversation_id,
