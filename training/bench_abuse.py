@@ -6,7 +6,10 @@ Per set: per-class precision/recall, abusive recall (any abusive class caught as
 false-alarm rate (none/distress rows called abusive), and ms per message. Sets: the held-out
 splits of curse_detection_2runo and kocohub (training/abuse_data.py) and our written
 held-out set (training/abuse/written_heldout.tsv, never trained or tuned on). --korcen also
-measures the korcen lexicon (PyPI, Apache-2.0) as an abusive/not detector on the same rows."""
+measures the korcen lexicon (PyPI, Apache-2.0) as an abusive/not detector on the same rows.
+--bot [--model x.tar.gz] sends each written held-out row, each in a new conversation, to the
+whole bot (API, action server, Rasa: detector + AbuseScreen + Rasa's own abuse intent) and
+counts the replies that carry an abuse_warning or conversation_ended marker."""
 
 from __future__ import annotations
 
@@ -49,10 +52,33 @@ def report(name: str, rows: list[tuple[str, str]], predict) -> None:  # type: ig
             print(f"    miss: {g} -> {p}: {t}")
 
 
+def bot(model: str | None) -> None:
+    from pathlib import Path
+
+    from devtools.stack import running_bot
+
+    rows = abuse_data.written(abuse_data.WRITTEN_HELDOUT)
+    with running_bot(Path(model) if model else None) as stack:
+        def predict(text: str) -> str:
+            replies = stack.say(f"bench-abuse-{time.time_ns()}", text)
+            kinds = [((r.get("custom") or {}).get("minwon") or {}) for r in replies]
+            kinds = [k.get("kind") for k in kinds if isinstance(k, dict)]
+            if "abuse_warning" in kinds or "conversation_ended" in kinds:
+                return "insult"  # the bot's reply says abusive, not which class
+            return "distress" if "distress_help" in kinds else "none"
+
+        report("whole bot on the written held-out set (class = abusive or not)", rows, predict)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--korcen", action="store_true")
+    ap.add_argument("--bot", action="store_true")
+    ap.add_argument("--model", default=None)
     args = ap.parse_args()
+    if args.bot:
+        bot(args.model)
+        return
     det = LinearDetector()
     print(f"threshold {det.threshold:.2f}")
     sets = {
