@@ -57,7 +57,7 @@ def bot(model: str | None) -> None:
 
     from devtools.stack import running_bot
 
-    rows = abuse_data.written(abuse_data.WRITTEN_HELDOUT)
+    rows = abuse_data.written(abuse_data.WRITTEN_HELDOUT) + abuse_data.written(abuse_data.WRITTEN_HELDOUT2)
     with running_bot(Path(model) if model else None) as stack:
         def predict(text: str) -> str:
             replies = stack.say(f"bench-abuse-{time.time_ns()}", text)
@@ -83,6 +83,8 @@ def main() -> None:
     print(f"threshold {det.threshold:.2f}")
     sets = {
         "written held-out (ours)": abuse_data.written(abuse_data.WRITTEN_HELDOUT),
+        "written held-out 2 (ours, written with the second training batch)":
+            abuse_data.written(abuse_data.WRITTEN_HELDOUT2),
         "curse_detection_2runo test (20% by hash)": abuse_data.curse("test"),
         "kocohub dev": abuse_data.kocohub("test"),
         "songys chit-chat test (all none)": abuse_data.songys("test"),
