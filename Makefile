@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 ENV := source scripts/env.sh &&
 
-.PHONY: run test bootstrap train shell user eval-retrieval bench lint
+.PHONY: run test bootstrap train shell user eval-retrieval eval-dialogue bench lint transcribe
 
 run:            ## install what is missing, train if needed, start everything
 	bash scripts/run.sh
@@ -27,6 +27,9 @@ eval-retrieval: bootstrap  ## make eval-retrieval DB=<db.csv> QUERIES=<queries.c
 	@test -n "$(DB)" -a -n "$(QUERIES)" || { echo "usage: make eval-retrieval DB=<db.csv> QUERIES=<queries.csv>"; exit 2; }
 	@$(ENV) "$$SVC_PY" -m training.eval_retrieval --db "$(DB)" --queries "$(QUERIES)"
 
+eval-dialogue: bootstrap  ## make eval-dialogue [DIALOGUES=file.yml] [RASA_URL=http://127.0.0.1:5005]
+	@$(ENV) "$$SVC_PY" -m training.eval_dialogue $(if $(DIALOGUES),--dialogues "$(DIALOGUES)") $(if $(RASA_URL),--rasa-url "$(RASA_URL)") -v
+
 bench: bootstrap ## all benchmarks; figures go to docs/benchmarks.md by hand
 	$(ENV) "$$SVC_PY" -m training.bench_parakqc
 	$(ENV) "$$SVC_PY" -m training.eval_retrieval --db knowledge/sample_data/counseling_db.csv --queries knowledge/sample_data/heldout_questions.csv
@@ -37,6 +40,10 @@ bench: bootstrap ## all benchmarks; figures go to docs/benchmarks.md by hand
 	$(ENV) "$$SVC_PY" -m training.bench_kakao
 	$(ENV) "$$SVC_PY" -m training.bench_handoff
 	$(ENV) "$$SVC_PY" -m training.bench_voice
+
+transcribe: bootstrap  ## make transcribe AUDIO="a.wav b.wav" [CODEC=l16|mulaw|alaw]: the call's recognition path, one JSON line per file
+	@test -n "$(AUDIO)" || { echo 'usage: make transcribe AUDIO="a.wav b.wav" [CODEC=l16|mulaw|alaw]'; exit 2; }
+	@$(ENV) "$$SVC_PY" -m voice_gateway.transcribe --codec "$(or $(CODEC),mulaw)" $(AUDIO)
 
 lint: bootstrap
 	.venv/svc/bin/ruff check .

@@ -130,7 +130,9 @@ class VoiceSettings(BaseModel):
     # A CTranslate2 Whisper directory; empty = the embedded multilingual base model.
     stt_model: str = ""
     stt_compute_type: str = "int8"
-    stt_beam_size: int = 1
+    # Beam 5 on real Korean speech: CER well under greedy's (docs/benchmarks.md "Voice on
+    # real speech"); 1 is greedy.
+    stt_beam_size: int = 5
     stt_threads: int = 2
     # Silero VAD (inside faster-whisper): speech probability threshold and the silence
     # that ends an utterance.
@@ -162,6 +164,8 @@ class VoiceSettings(BaseModel):
     speech_start_ms: int = 96
     early_silence_ms: int = 160
     end_silence_ms: int = 600
+    # Gain on the endpointer's VAD input only (voice_gateway/vad.py says why).
+    vad_input_gain: float = 1.0
     # No speech for this long: a gentle reprompt; after ``max_reprompts`` of them, goodbye.
     reprompt_after_s: float = 8.0
     max_reprompts: int = 2

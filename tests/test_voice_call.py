@@ -147,6 +147,34 @@ async def _barge_in(c: MediaStreamCaller) -> float:
     return onset
 
 
+REAL_PASSPORT = "AnechoicChamber/sub100122a00005.wav"  # a shared real recording (CC BY-NC-ND, read only)
+
+
+async def test_a_real_caller_over_mulaw_is_heard_as_said_and_answered(stack, voice):
+    """A real woman's voice (not espeak), played in real time at 8 kHz μ-law: the
+    transcript the gateway shows is close to what she read, whole (no broken last
+    syllable, not cut at the speculative pass), and the bot answers it."""
+    from training.bench_stt_real import DATA, cer, corpus
+    from voice_gateway.transcribe import load_audio
+
+    path = DATA / "wav" / REAL_PASSPORT
+    if not path.is_file():
+        pytest.skip(f"the shared real-speech recordings are not at {DATA}")
+    ref = next(t for p, t in corpus() if p == path)
+    async with MediaStreamCaller(voice, encoding="audio/x-mulaw", rate=8000) as c:
+        await c.wait_event("started")
+        await asyncio.sleep(0.5)
+        await c.wait_quiet(0.6)
+        end = await c.say(load_audio(path))
+        reply = await c.wait_event("transcript", after=end - 8, timeout=20, role="bot")
+        await asyncio.sleep(2.0)  # a pause between her two sentences may have made two turns
+        heard = " ".join(e["text"] for e in c.events if e.get("event") == "transcript"
+                         and e.get("role") == "caller")
+        assert "\ufffd" not in heard and "여권" in heard, heard
+        assert cer([(ref, heard)]) <= 0.3, f"heard {heard!r} for {ref!r}"
+        assert reply["text"].strip()
+
+
 async def test_barge_in_stops_playback_and_what_the_caller_says_is_heard(stack, voice):
     async with MediaStreamCaller(voice, encoding="audio/l16", rate=16000) as c:
         await c.wait_event("started")

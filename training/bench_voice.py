@@ -86,11 +86,23 @@ async def one_call(url: str, speech: list[np.ndarray], encoding: str, rate: int)
     return samples
 
 
-async def latency(url: str, calls: int, encoding: str, rate: int) -> dict[str, Any]:
-    qs = questions(calls * 2)
+def utterances(n: int, seed: int, real: bool) -> list[np.ndarray]:
+    """What the callers say: shared real recordings (two women, three rooms, by smartphone;
+    training/bench_stt_real.py) or espeak-ng reading held-out questions."""
+    if real:
+        from training.bench_stt_real import real_clips
+
+        clips = real_clips(64)
+        random.Random(seed).shuffle(clips)
+        return [clips[i % len(clips)] for i in range(n)]
+    return [caller_speech(q) for q in questions(n, seed)]
+
+
+async def latency(url: str, calls: int, encoding: str, rate: int, real: bool = True) -> dict[str, Any]:
+    said = utterances(calls * 2, 7, real)
     samples: list[dict[str, Any]] = []
     for i in range(calls):
-        samples += await one_call(url, [caller_speech(q) for q in qs[2 * i : 2 * i + 2]], encoding, rate)
+        samples += await one_call(url, said[2 * i : 2 * i + 2], encoding, rate)
     return collate(samples)
 
 
@@ -104,11 +116,11 @@ def collate(samples: list[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
-async def concurrency(url: str, levels: list[int]) -> dict[str, Any]:
+async def concurrency(url: str, levels: list[int], real: bool = True) -> dict[str, Any]:
     out = {}
-    qs = questions(64, seed=11)
+    said = utterances(64, 11, real)
     for k in levels:
-        speech = [[caller_speech(qs[(j * 3 + m) % len(qs)]) for m in range(3)] for j in range(k)]
+        speech = [[said[(j * 3 + m) % len(said)] for m in range(3)] for j in range(k)]
 
         async def caller(j: int, said: list[np.ndarray]) -> list[dict[str, Any]]:
             await asyncio.sleep(random.Random(j).uniform(0, 1.5))  # not all in lockstep
@@ -266,6 +278,8 @@ def main() -> None:
     p.add_argument("--model", type=Path)
     p.add_argument("--parts", default="latency,concurrency,stt,accuracy,soak")
     p.add_argument("--calls", type=int, default=12)
+    p.add_argument("--speech", default="real", choices=("real", "espeak"),
+                   help="callers speak the shared real recordings (default) or espeak-ng")
     p.add_argument("--levels", default="1,2,4,8")
     p.add_argument("--accuracy-n", type=int, default=57)
     p.add_argument("--soak-calls", type=int, default=200)
@@ -280,10 +294,12 @@ def main() -> None:
         url = f"ws://127.0.0.1:{port}/media-stream"
         if "latency" in parts:
             for enc, rate in (("audio/x-mulaw", 8000), ("audio/l16", 16000)):
-                figures[f"latency_{enc.split('/')[-1]}"] = asyncio.run(latency(url, args.calls, enc, rate))
+                figures[f"latency_{enc.split('/')[-1]}"] = asyncio.run(
+                    latency(url, args.calls, enc, rate, args.speech == "real"))
                 print(enc, json.dumps(figures[f"latency_{enc.split('/')[-1]}"], ensure_ascii=False), flush=True)
         if "concurrency" in parts:
-            figures["concurrency"] = asyncio.run(concurrency(url, [int(x) for x in args.levels.split(",")]))
+            figures["concurrency"] = asyncio.run(concurrency(
+                url, [int(x) for x in args.levels.split(",")], args.speech == "real"))
         if "stt" in parts:
             figures["stt"] = stt_figures()
             print("stt", figures["stt"], flush=True)

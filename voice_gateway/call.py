@@ -112,7 +112,8 @@ class Call:
         self.state = "greeting"
         self.endpointer = Endpointer(EndpointConfig(
             threshold=v.vad_threshold, speech_start_ms=v.speech_start_ms,
-            early_silence_ms=v.early_silence_ms, end_silence_ms=v.end_silence_ms))
+            early_silence_ms=v.early_silence_ms, end_silence_ms=v.end_silence_ms,
+            input_gain=v.vad_input_gain))
         self.transcript: list[dict[str, Any]] = []
         self.options: dict[str, tuple[str, str]] = {}
         self.callback_phone: str | None = caller_digits(self.caller)
@@ -206,7 +207,10 @@ class Call:
         if not self.endpointer.paused or self.state == "ended":
             return
         result = fut.result()
-        if result.no_speech or looks_complete(result.text):
+        # Only words can end a turn early. A speculative "no speech" (Whisper unsure of
+        # half a sentence) ended the utterance and lost 5 of 100 real questions whole;
+        # the final pass, after the full silence tail, decides what was said.
+        if not result.no_speech and looks_complete(result.text):
             self._finish_utterance()
 
     def _finish_utterance(self) -> None:

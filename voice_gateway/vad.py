@@ -83,6 +83,11 @@ class EndpointConfig:
     end_silence_ms: int = 600
     # Audio kept from before the start was confirmed, so the first syllable is not lost.
     preroll_ms: int = 320
+    # Gain on what Silero hears (not on what is recognised or recorded). Silero's speech
+    # probability depends on level, and band-limited telephone audio at a smartphone's
+    # level (peak ~0.15) reads as 0.1-0.3 where the same 16 kHz audio reads 0.7-0.9: a
+    # real caller's first sentence was never heard (docs/benchmarks.md).
+    input_gain: float = 1.0
 
 
 class Endpointer:
@@ -126,7 +131,10 @@ class Endpointer:
         windows = [buf[i * WINDOW : (i + 1) * WINDOW] for i in range(n)]
         self._pending = buf[n * WINDOW :]
         events: list[VadEvent] = []
-        for window, p in zip(windows, self.vad(np.concatenate(windows)) if windows else [], strict=True):
+        heard = np.concatenate(windows) if windows else None
+        if heard is not None and self.cfg.input_gain != 1.0:
+            heard = np.clip(heard * self.cfg.input_gain, -1.0, 1.0)
+        for window, p in zip(windows, self.vad(heard) if heard is not None else [], strict=True):
             events.extend(self._step(window, p))
         return events
 
