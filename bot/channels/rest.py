@@ -23,6 +23,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels import handoff_relay
+from minwon.dialogue import kinds
 from minwon.privacy import mask_and_seal
 
 logger = logging.getLogger(__name__)
@@ -103,6 +104,13 @@ class ReplyCollector(CollectingOutputChannel):
     def name(self) -> str:  # type: ignore[override]  # per instance, not per class
         return self.channel
 
+    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
+        # Every message says what it is for machines (minwon/dialogue/kinds.py).
+        marker = kinds.marker(message)
+        await super().send_response(recipient_id, dict(message))
+        if marker is not None:
+            self.messages.append({"recipient_id": recipient_id, "custom": marker})
+
 
 class KoreanRestInput(RestInput):
     """Drop-in replacement for the ``rest`` channel (see module docstring)."""
@@ -127,7 +135,8 @@ class KoreanRestInput(RestInput):
             sender, text = data["sender"], data["message"]
             if not any(ch.isalnum() for ch in text):
                 # Nothing to understand (empty, spaces, only emoji or punctuation).
-                return response.json([{"recipient_id": sender, "text": EMPTY_REPLY}])
+                return response.json([{"recipient_id": sender, "text": EMPTY_REPLY},
+                                      {"recipient_id": sender, "custom": {"minwon": kinds.INVITE}}])
             # Rasa (tracker store, logs) only ever sees the masked text; the original, if
             # masking changed it, travels sealed for the counsellor's view.
             masked, sealed = mask_and_seal(text)
@@ -155,6 +164,7 @@ class KoreanRestInput(RestInput):
                 logger.exception("rest: message handling failed for %s", sender)
                 if not collector.messages:
                     collector.messages.append({"recipient_id": sender, "text": FAILURE_REPLY})
+                    collector.messages.append({"recipient_id": sender, "custom": {"minwon": kinds.ERROR}})
             return response.json(collector.messages)
 
         return webhook

@@ -1,0 +1,1 @@
+"""Dialogue cues shared by the Rasa side and our services."""
