@@ -42,7 +42,8 @@ def citizen_key(tracker: Tracker) -> str:
 
 
 def marker(kind: str, **extra: Any) -> Dict[str, Any]:
-    return {"minwon": {"kind": kind, **extra}}
+    # The same shape as every bot message's kind (minwon/dialogue/kinds.py).
+    return {"minwon": kind, **extra}
 
 
 class ActionHandleAbuse(Action):

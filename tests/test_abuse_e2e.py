@@ -21,8 +21,10 @@ INSULTS = ["씨발 대답 똑바로 해", "병신 같은 챗봇", "미친놈아 
 
 
 def markers(replies: list[dict]) -> list[dict]:
-    found = [(r.get("custom") or {}).get("minwon") for r in replies]
-    return [m for m in found if isinstance(m, dict)]
+    """Each message's kind (custom.minwon) with its details, as {"kind": …, "level": …}."""
+    customs = [r.get("custom") for r in replies if isinstance(r.get("custom"), dict)]
+    return [{"kind": c["minwon"], **{k: v for k, v in c.items() if k != "minwon"}}
+            for c in customs if isinstance(c.get("minwon"), str)]
 
 
 def kinds(replies: list[dict]) -> list[str]:

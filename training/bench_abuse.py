@@ -61,8 +61,7 @@ def bot(model: str | None) -> None:
     with running_bot(Path(model) if model else None) as stack:
         def predict(text: str) -> str:
             replies = stack.say(f"bench-abuse-{time.time_ns()}", text)
-            kinds = [((r.get("custom") or {}).get("minwon") or {}) for r in replies]
-            kinds = [k.get("kind") for k in kinds if isinstance(k, dict)]
+            kinds = [(r.get("custom") or {}).get("minwon") for r in replies if isinstance(r.get("custom"), dict)]
             if "abuse_warning" in kinds or "conversation_ended" in kinds:
                 return "insult"  # the bot's reply says abusive, not which class
             return "distress" if "distress_help" in kinds else "none"
