@@ -18,8 +18,8 @@ log = logging.getLogger(__name__)
 _api = MinwonApi(API_URL, SERVICE_TOKEN, timeout_s=API_TIMEOUT_S)
 
 
-async def ask(text: str, conversation_id: str, channel: str) -> Dict[str, Any]:
-    return await _api.ask(text, conversation_id, channel)
+async def ask(text: str, conversation_id: str, channel: str, log: bool = True) -> Dict[str, Any]:
+    return await _api.ask(text, conversation_id, channel, log=log)
 
 
 async def get_entry(entry_id: str) -> Dict[str, Any]:

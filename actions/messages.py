@@ -10,7 +10,7 @@ MAX_BUTTON_TITLE = 40
 
 HANDOFF_REASON_TEXT = {
     "requested_human": "상담원 연결을 요청하셔서",
-    "no_match": "찾으시는 내용을 상담 DB에서 찾지 못해",
+    "no_match": "찾으시는 내용에 맞는 안내를 찾지 못해",
     "needs_human": "이 내용은 본인 확인이나 담당자 검토가 필요해",
     "abusive": "원활한 상담을 위해",
     "low_confidence": "정확한 안내를 위해",
@@ -73,13 +73,17 @@ CALLBACK_BUTTONS = [
 
 
 def closed_text(reason: str, avail: Dict[str, Any]) -> str:
-    lead = HANDOFF_REASON_TEXT.get(reason, "정확한 안내를 위해")
+    # "상담원 연결을 요청하셔서 상담원 연결이 필요하지만 … (업무 시간 외)" read as a form letter:
+    # say plainly that counsellors are off now, when they are back, and what can be done.
     why = avail.get("closed_reason") or "업무 시간 외"
     back = avail.get("reopen_text") or "다음 근무일 오전"
-    text = (
-        f"{lead} 상담원 연결이 필요하지만, 지금은 상담원 근무 시간이 아닙니다({why}). "
-        f"상담원은 {back}부터 상담합니다. 전화로 연락받기를 원하시면 '전화 상담 예약'을 눌러 주세요."
-    )
+    if why == "업무 시간 외":
+        now = "지금은 상담원 근무 시간이 아닙니다."
+    elif why == "주말":
+        now = "오늘은 주말이라 상담원 근무 시간이 아닙니다."
+    else:
+        now = f"오늘은 공휴일({why})이라 상담원 근무 시간이 아닙니다."
+    text = f"{now} 상담원은 {back}부터 상담합니다. 전화로 연락받기를 원하시면 '전화 상담 예약'을 눌러 주세요."
     if avail.get("urgent"):
         text += f" 급한 일이시면 당직실({avail.get('duty_officer_phone')})로 바로 전화해 주세요."
     return text
@@ -101,12 +105,18 @@ CALLBACK_NO_CONSENT = (
 CALLBACK_BAD_PHONE = (
     "전화번호를 확인하지 못했습니다. 숫자로 다시 적어 주세요. (예: 010-1234-5678) 그만두시려면 '취소'라고 적어 주세요."
 )
+CALLBACK_OFFER_AGAIN = "전화로 연락받기를 원하시면 '전화 상담 예약'을, 아니면 '괜찮습니다'를 눌러 주세요."
+CALLBACK_PAUSED = (
+    "전화 상담 예약은 잠시 멈추었습니다. 예약을 이어서 하시려면 '전화 상담 예약'이라고 적어 주세요."
+)
+CALLBACK_ASK_CONSENT_AGAIN = "동의하시면 '동의합니다', 아니면 '동의하지 않습니다'를 눌러 주세요."
+CALLBACK_ASK_TIME_AGAIN = "연락받기 편한 시간을 적어 주세요. (예: 내일 오전, 평일 오후 2시 이후)"
 CALLBACK_DECLINED = "알겠습니다. 다른 궁금하신 점이 있으면 적어 주세요."
 
 
 def api_down_text() -> str:
     return (
-        "죄송합니다. 지금 상담 DB에 잠시 연결할 수 없습니다. 잠시 후 다시 물어봐 주시거나, "
+        "죄송합니다. 지금 안내 자료를 잠시 불러올 수 없습니다. 잠시 후 다시 물어봐 주시거나, "
         f"급하시면 예시시 콜센터({CITY_CALL_CENTRE})로 전화해 주세요."
     )
 

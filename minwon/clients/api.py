@@ -77,9 +77,10 @@ class MinwonApi:
         raise AssertionError("retrying() ends in a return or a raise")  # pragma: no cover
 
     # -- the routes the Rasa side uses ------------------------------------------------------
-    async def ask(self, text: str, conversation_id: str, channel: str) -> dict[str, Any]:
+    async def ask(self, text: str, conversation_id: str, channel: str, log: bool = True) -> dict[str, Any]:
         return await self.call("POST", "/api/knowledge/ask",
-                               json={"text": text, "conversation_id": conversation_id, "channel": channel})
+                               json={"text": text, "conversation_id": conversation_id, "channel": channel,
+                                     "log": log})
 
     async def get_entry(self, entry_id: str) -> dict[str, Any]:
         return await self.call("GET", f"/api/knowledge/entries/{entry_id}")
