@@ -185,7 +185,7 @@ def test_api_down_gets_polite_reply_and_spooled_ticket_survives(stack):
     stack.stop("api")
     try:
         reply = stack.texts(stack.say("down-1", "여권 재발급 준비물"))
-        assert "연결할 수 없습니다" in reply and "02-0000-0120" in reply
+        assert "불러올 수 없습니다" in reply and "02-0000-0120" in reply
         reply = stack.texts(stack.say("down-1", "상담원 연결해 주세요"))
         assert "상담원" in reply
     finally:
