@@ -1,6 +1,6 @@
 """Counsellor protection: the abuse detector on held-out data (docs/benchmarks.md).
 
-    source scripts/env.sh && "$SVC_PY" -m training.bench_abuse [--korcen]
+    source scripts/env.sh && "$SVC_PY" -m training.bench_abuse [--korcen] [--model-only]
 
 Per set: per-class precision/recall, abusive recall (any abusive class caught as abusive),
 false-alarm rate (none/distress rows called abusive), and ms per message. Sets: the held-out
@@ -17,7 +17,7 @@ import argparse
 import time
 from collections import Counter
 
-from minwon.abuse.detector import ABUSIVE, LinearDetector
+from minwon.abuse.detector import ABUSIVE, LinearDetector, ScreenedDetector
 from training import abuse_data
 
 CLASSES = ("insult", "threat", "sexual", "distress", "none")
@@ -57,7 +57,8 @@ def bot(model: str | None) -> None:
 
     from devtools.stack import running_bot
 
-    rows = abuse_data.written(abuse_data.WRITTEN_HELDOUT) + abuse_data.written(abuse_data.WRITTEN_HELDOUT2)
+    rows = (abuse_data.written(abuse_data.WRITTEN_HELDOUT) + abuse_data.written(abuse_data.WRITTEN_HELDOUT2)
+            + abuse_data.written(abuse_data.WRITTEN_HELDOUT3))
     with running_bot(Path(model) if model else None) as stack:
         def predict(text: str) -> str:
             replies = stack.say(f"bench-abuse-{time.time_ns()}", text)
@@ -73,17 +74,21 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--korcen", action="store_true")
     ap.add_argument("--bot", action="store_true")
+    ap.add_argument("--model-only", action="store_true", help="without the pattern layer")
     ap.add_argument("--model", default=None)
     args = ap.parse_args()
     if args.bot:
         bot(args.model)
         return
-    det = LinearDetector()
-    print(f"threshold {det.threshold:.2f}")
+    model = LinearDetector()
+    det = model if args.model_only else ScreenedDetector(model)
+    print(f"threshold {det.threshold:.2f}; {'model only' if args.model_only else 'model + patterns'}")
     sets = {
         "written held-out (ours)": abuse_data.written(abuse_data.WRITTEN_HELDOUT),
         "written held-out 2 (ours, written with the second training batch)":
             abuse_data.written(abuse_data.WRITTEN_HELDOUT2),
+        "written held-out 3 (ours, written before the pattern layer and third batch; its 3 errors were seen)":
+            abuse_data.written(abuse_data.WRITTEN_HELDOUT3),
         "curse_detection_2runo test (20% by hash)": abuse_data.curse("test"),
         "kocohub dev": abuse_data.kocohub("test"),
         "songys chit-chat test (all none)": abuse_data.songys("test"),

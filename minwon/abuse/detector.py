@@ -17,6 +17,7 @@ from typing import Protocol
 
 import numpy as np
 
+from minwon.abuse import patterns
 from minwon.abuse.features import ngram_counts
 
 MODEL_PATH = Path(__file__).resolve().parent / "data" / "model.npz"
@@ -29,6 +30,7 @@ class Verdict:
     confidence: float       # probability of `label`
     abusive: float          # probability that the message is abusive at all (insult+threat+sexual)
     probabilities: dict[str, float]
+    rule: str = ""          # the pattern (minwon/abuse/patterns.py) that decided it, if one did
 
     @property
     def is_abusive(self) -> bool:
@@ -36,7 +38,7 @@ class Verdict:
 
     def as_dict(self) -> dict[str, object]:
         return {"label": self.label, "confidence": round(self.confidence, 4), "abusive": round(self.abusive, 4),
-                "probabilities": {k: round(v, 4) for k, v in self.probabilities.items()}}
+                "probabilities": {k: round(v, 4) for k, v in self.probabilities.items()}, "rule": self.rule}
 
 
 class Detector(Protocol):
@@ -82,14 +84,42 @@ class LinearDetector:
         return Verdict(label, conf, abusive, probs)
 
 
+# A pattern hit is reported with at least this confidence: the rules are written for precision
+# (training/bench_abuse.py: no false alarm on our written legitimate complaints or songys).
+RULE_CONFIDENCE = 0.95
+
+
+class ScreenedDetector:
+    """The model, overruled by the pattern layer (minwon/abuse/patterns.py) where a rule fires:
+    threats, harassment and swear-free insults aimed at the listener, which the web-comment
+    corpora barely contain. Distress rules only apply when the model does not say abusive."""
+
+    def __init__(self, model: LinearDetector) -> None:
+        self.model = model
+        self.threshold = model.threshold
+
+    def classify(self, text: str) -> Verdict:
+        verdict = self.model.classify(text)
+        hit = patterns.match(text)
+        if hit is None:
+            return verdict
+        if hit.label in ABUSIVE:
+            abusive = max(verdict.abusive, RULE_CONFIDENCE)
+            return Verdict(hit.label, abusive, abusive, verdict.probabilities, rule=hit.rule)
+        if not verdict.is_abusive:
+            conf = max(verdict.probabilities.get("distress", 0.0), RULE_CONFIDENCE)
+            return Verdict("distress", conf, verdict.abusive, verdict.probabilities, rule=hit.rule)
+        return verdict
+
+
 _lock = threading.Lock()
-_default: LinearDetector | None = None
+_default: ScreenedDetector | None = None
 
 
-def get_detector() -> LinearDetector:
+def get_detector() -> ScreenedDetector:
     """Loaded once per process (about 5 MB of arrays)."""
     global _default
     with _lock:
         if _default is None:
-            _default = LinearDetector()
+            _default = ScreenedDetector(LinearDetector())
         return _default
