@@ -44,6 +44,28 @@ def test_classes_come_out():
     assert d.classify("죽을 것 같이 힘들어요 생계가 막막해요").label == "distress"
 
 
+@pytest.mark.parametrize(("text", "label", "rule"), [
+    ("니네 다 찾아가서 불질러버릴거야", "threat", "arson"),
+    ("신상 털어 버린다", "threat", "doxxing"),
+    ("아가씨몇살이야", "sexual", "personal"),
+    ("여자가 뭘 안다고", "insult", "belittle"),
+    ("시 발 대답 안 해?", "insult", "swear"),
+])
+def test_the_pattern_layer_names_the_rule_that_decided(text, label, rule):
+    v = get_detector().classify(text)
+    assert (v.label, v.rule) == (label, rule), f"{text!r} gave {v.as_dict()}"
+
+
+# Each would fire a rule without the guards: a listener word inside another word (어머니, 너무),
+# someone else's threat reported to us, a light that is 꺼져, a fire that 났어요.
+@pytest.mark.parametrize("text", ["저희 어머니 몇 살부터 기초연금 받아요", "너무 화가 나요 과태료가 억울해요",
+                                  "남편이 죽여 버린다고 협박해요 어디에 신고해요", "가로등이 한 달째 꺼져 있어요",
+                                  "옆집에서 불이 났어요", "수박씨발라먹기 대회 신청"])
+def test_guarded_phrases_are_not_abuse(text):
+    v = get_detector().classify(text)
+    assert not v.is_abusive, f"{text!r} gave {v.as_dict()}"
+
+
 def test_warn_warn_end_and_the_incident_keeps_the_transcript(engine):
     got = [strike(engine, "c1", "k1", insult()) for _ in range(3)]
     assert [(d.action, d.level) for d in got] == [("warn", 1), ("warn", 2), ("end", 3)]
