@@ -50,6 +50,7 @@ def test_classes_come_out():
     ("아가씨몇살이야", "sexual", "personal"),
     ("여자가 뭘 안다고", "insult", "belittle"),
     ("시 발 대답 안 해?", "insult", "swear"),
+    ("ㅅㅂ놈들 전화 좀 받아", "insult", "swear"),  # 초성: NFKC makes them conjoining jamo
 ])
 def test_the_pattern_layer_names_the_rule_that_decided(text, label, rule):
     v = get_detector().classify(text)

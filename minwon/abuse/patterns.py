@@ -27,7 +27,7 @@ from dataclasses import dataclass
 _FALSE_FRIENDS = re.compile(
     r"시발(점|역|택시|라인)|수박씨\s*발라|씨\s*발라\s*(먹|내|버)|새끼\s*(고양이|강아지|손가락|발가락|돼지|오리|"
     r"새|곰|거북|양|염소|토끼|줄|치기|손|발)|개인\s*(택시|정보|사업|적|회생|파산|별|번호)?|죽전|병신\s*년\s*생|"
-    r"병신년\s*(생|에|출생)|(고양이|강아지|개|돼지|소|새|곰|토끼|오리|닭)\s*새끼|18\s*(세|살|일|시|번|년|개월|평|층|호|만|원|%|퍼)|가만히|살인\s*(사건|범)|"
+    r"병신년\s*(생|에|출생)|(고양이|강아지|돼지|곰|토끼|오리|닭)\s+새끼|개\s+새끼(?!\s*(야|들아))|18\s*(세|살|일|시|번|년|개월|평|층|호|만|원|%|퍼)|가만히|살인\s*(사건|범)|"
     r"조심\s*(하세요|해\s*주세요|하라고|해야\s*(할|겠)|운전)|불\s*(이\s*났|났|조심|법)|성희롱\s*(피해|신고|예방|상담)"
 )
 # A citizen telling us about someone else's threat or abuse, to be helped, not warned.
@@ -42,7 +42,9 @@ _NOT_LISTENER = re.compile(r"(우리|제|저희|내|친|큰|작은|막내|둘째
 L = r"§(?:너희들|너희|너네|니네|니들|느그|당신|너|니|넌|상담원|상담사|아가씨|언니|누나|자기야|아줌마|이쁜이|애기야)"
 
 # (class, name, pattern on the compact text: lowercase, NFKC, spaces removed, § before a listener)
-_RULES: list[tuple[str, str, re.Pattern[str]]] = [(c, n, re.compile(p)) for c, n, p in [
+# Patterns are NFKC-normalised like the text: NFKC turns 초성 (ㅅㅂ, compatibility jamo) into
+# conjoining jamo, and a pattern left as typed would never match them.
+_RULES: list[tuple[str, str, re.Pattern[str]]] = [(c, n, re.compile(unicodedata.normalize("NFKC", p))) for c, n, p in [
     # Threats: harm, arson, coming for the person, their family or their details.
     ("threat", "kill", r"죽여(버|줄|놓|볼|벌)|죽일(거|꺼|테|까|놈|년|라|래)|죽인다|죽을래|죽고싶냐|죽고싶어\?|뒤지고싶|뒤질래|뒤져볼래|"
                        r"쥑여|죽이러|" + L + r"\S{0,4}죽(는다|었어|을줄|여)"),
