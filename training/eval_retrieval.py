@@ -65,8 +65,10 @@ def evaluate(docs: list[EntryDoc], queries: list[tuple[str, str]], retriever: Re
              verbose: bool = False) -> dict[str, float]:
     retriever.build(docs)
     known = {d.id for d in docs}
+    by_id = {d.id: d for d in docs}
     n_in = n_out = 0
     top1 = top3 = answered_correct = clarified_correct = answered_wrong = rejected = 0
+    right_category = 0
     ood_answered = ood_clarified = 0
     times = []
     for query, expected in queries:
@@ -80,6 +82,11 @@ def evaluate(docs: list[EntryDoc], queries: list[tuple[str, str]], retriever: Re
             n_in += 1
             top1 += ranked[:1] == [expected]
             top3 += expected in ranked[:3]
+            want = by_id.get(expected)
+            right_category += bool(
+                want is not None and decision.candidates
+                and decision.candidates[0].entry.category == want.category
+            )
             if decision.kind == "answer":
                 ok = ranked[0] == expected
                 answered_correct += ok
@@ -104,7 +111,12 @@ def evaluate(docs: list[EntryDoc], queries: list[tuple[str, str]], retriever: Re
         "in_domain_top3": share(top3, n_in),
         "answered_correct": share(answered_correct, n_in),
         "clarified_with_correct": share(clarified_correct, n_in),
+        # The right entry was answered, or offered among the clarification's choices.
+        "answered_or_offered": share(answered_correct + clarified_correct, n_in),
         "answered_wrong": share(answered_wrong, n_in),
+        # Wrong answers over every query: a wrong entry, or any answer to a topic-less one.
+        "answered_wrong_all": share(answered_wrong + ood_answered, n_in + n_out),
+        "right_category": share(right_category, n_in),
         "rejected": share(rejected, n_in),
         "ood_answered": share(ood_answered, n_out),
         "ood_clarified": share(ood_clarified, n_out),
