@@ -54,6 +54,8 @@ class RetrievalSettings(BaseModel):
     # Entries whose fused score is within this of the best one are offered as choices.
     clarify_margin: float = 0.02
     max_choices: int = 3
+    # Cut greetings, fillers and opener phrases before scoring (minwon/retrieval/openers.py).
+    strip_openers: bool = True
     refresh_interval_s: float = 1.0
 
 

@@ -25,6 +25,9 @@ class Decision:
     kind: Kind
     candidates: list[Candidate]
     choices: list[Candidate] = field(default_factory=list)
+    # Set on a clarification whose choices all share one category, so the dialogue can ask
+    # "OO 관련해서 어떤 내용이 궁금하신가요?" instead of a bare list.
+    category: str = ""
 
     @property
     def top(self) -> Candidate | None:
@@ -41,7 +44,8 @@ def decide(candidates: list[Candidate], th: Thresholds, max_choices: int = 3) ->
     if len(close) == 1:
         # Plausible but not sure: offer the best few that clear the clarify bar.
         close = [c for c in candidates[:max_choices] if c.score >= th.clarify - th.margin]
-    return Decision("clarify", candidates, close)
+    cats = {c.entry.category for c in close}
+    return Decision("clarify", candidates, close, category=cats.pop() if len(cats) == 1 else "")
 
 
 def calibrate(

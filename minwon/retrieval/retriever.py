@@ -19,6 +19,7 @@ from minwon.retrieval.decision import Decision, Thresholds, calibrate, decide
 from minwon.retrieval.documents import Candidate, EntryDoc
 from minwon.retrieval.embeddings import EmbeddingStore
 from minwon.retrieval.encoders import Encoder, make_encoder
+from minwon.retrieval.openers import strip_openers
 from minwon.retrieval.vocabulary import VocabularyCorrector, db_words
 from minwon.settings import RetrievalSettings
 from minwon.text import MAX_QUERY_CHARS, clean
@@ -93,10 +94,19 @@ class Retriever:
             return Thresholds(s.answer_threshold, s.clarify_threshold, s.clarify_margin)
         if not self.offtopic or not len(index):  # type: ignore[arg-type]
             return Thresholds(0.85, 0.8, s.clarify_margin, source="fallback")
-        vectors = self.embeddings(self.offtopic) if self.embeddings else None
+        # Calibrate on what scoring sees: the sentences with their openers cut (a sentence
+        # that is only an opener is never scored, so it counts as 0).
+        texts = [self._scored_text(t) for t in self.offtopic]
+        kept = [t for t in texts if t]
+        vectors = self.embeddings(kept) if self.embeddings and kept else None
         tops = []
-        for i, text in enumerate(self.offtopic):
-            qv = vectors[i] if vectors is not None else None
+        j = 0
+        for text in texts:
+            if not text:
+                tops.append(0.0)
+                continue
+            qv = vectors[j] if vectors is not None else None
+            j += 1
             fused, _, _ = index.score(text, qv)  # type: ignore[attr-defined]
             tops.append(float(fused.max()))
         th = calibrate(np.asarray(tops), s.ood_answer_rate, s.ood_clarify_rate, s.clarify_margin)
@@ -122,8 +132,12 @@ class Retriever:
                 self._query_cache.popitem(last=False)
         return vec
 
-    def search(self, text: str, k: int = 5, today: date | None = None) -> list[Candidate]:
+    def _scored_text(self, text: str) -> str:
         text = clean(text, MAX_QUERY_CHARS)
+        return strip_openers(text) if self.settings.strip_openers else text
+
+    def search(self, text: str, k: int = 5, today: date | None = None) -> list[Candidate]:
+        text = self._scored_text(text)
         if not text:
             return []
         index = self.index
