@@ -161,6 +161,13 @@ async def question_after_all(dispatcher: CollectingDispatcher, tracker: Tracker)
     return await respond(dispatcher, tracker, text, result)
 
 
+def _last_response(tracker: Tracker) -> str | None:
+    for event in reversed(tracker.events):
+        if event.get("event") == "bot":
+            return (event.get("metadata") or {}).get("utter_action")
+    return None
+
+
 class _SmalltalkOrFollowUp:
     """Greeting and off-topic turns, unless they are a follow-up the classifier misread.
 
@@ -181,7 +188,10 @@ class _SmalltalkOrFollowUp:
         events = await question_after_all(dispatcher, tracker)
         if events is not None:
             return events
-        dispatcher.utter_message(response=self.response)
+        # Never the same refusal twice in a row: the second one is worded differently.
+        again = f"{self.response}_again"
+        repeated = _last_response(tracker) == self.response and again in (domain.get("responses") or {})
+        dispatcher.utter_message(response=again if repeated else self.response)
         return []
 
 

@@ -66,3 +66,11 @@ def test_corrections_keep_only_the_new_topic():
     assert cues.correction("아 여권 말고 주민등록증이요") == "주민등록증이요"
     assert cues.correction("아니 그거 말고 주차 과태료요") == "주차 과태료요"
     assert cues.correction("여권 재발급") is None and cues.correction("말고") is None
+
+
+def test_the_same_refusal_is_never_said_twice_in_a_row(stack):
+    """Two off-topic messages in a row: the second refusal is worded differently."""
+    me = "refusal-twice"
+    first = stack.texts(stack.say(me, "오늘 야구 누가 이겼어"))
+    second = stack.texts(stack.say(me, "점심 뭐 먹을까요"))
+    assert first and second and first.strip() != second.strip(), (first, second)
