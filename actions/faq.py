@@ -118,7 +118,8 @@ async def respond(dispatcher: CollectingDispatcher, tracker: Tracker, text: str,
     if decision == "clarify":
         choices = result.get("choices", [])
         dispatcher.utter_message(
-            text=messages.clarify_text(len(choices)), buttons=messages.choice_buttons(choices)
+            text=messages.clarify_text(len(choices), str(result.get("category") or "")),
+            buttons=messages.choice_buttons(choices)
         )
         return [trace, SlotSet("pending_choices", [c["id"] for c in choices])]
     misses = float(tracker.get_slot("misses") or 0) + 1

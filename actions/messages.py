@@ -35,9 +35,12 @@ def answer_meta(entry: Dict[str, Any]) -> Dict[str, Any]:
             "spoken": entry.get("spoken_answer") or entry.get("answer", "")}
 
 
-def clarify_text(n: int) -> str:
+def clarify_text(n: int, category: str = "") -> str:
     if n == 1:
         return "혹시 아래 내용을 찾으시나요? 맞으면 눌러 주시고, 아니면 '해당 없음'을 눌러 주세요."
+    if category:
+        # Category first: the topic is clear, the entry is not, so ask within the topic.
+        return f"{category} 관련 안내가 여러 가지 있습니다. 어떤 내용이 궁금하신지 골라 주세요."
     return "비슷한 안내가 여러 개 있습니다. 찾으시는 내용을 골라 주세요."
 
 

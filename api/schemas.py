@@ -83,6 +83,8 @@ class AskResponse(BaseModel):
     decision: Literal["answer", "clarify", "reject"]
     entry: EntryOut | None = None
     choices: list[EntryOut] = []
+    # A clarification whose choices share one category names it ("여권 관련해서 …").
+    category: str = ""
     candidates: list[CandidateOut] = []
     thresholds: dict[str, float] = {}
     took_ms: float

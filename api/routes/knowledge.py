@@ -36,6 +36,7 @@ def ask(body: AskRequest, request: Request) -> AskResponse:
         decision=decision.kind,
         entry=_entry(decision.top.entry) if decision.kind == "answer" and decision.top else None,
         choices=[_entry(c.entry) for c in decision.choices] if decision.kind == "clarify" else [],
+        category=decision.category if decision.kind == "clarify" else "",
         candidates=[CandidateOut(**c.summary()) for c in decision.candidates[:5]],  # type: ignore[arg-type]
         thresholds={"answer": th.answer, "clarify": th.clarify, "margin": th.margin},
         took_ms=round(took, 2),
