@@ -57,3 +57,11 @@ def test_spoken_menu_choices(said, digit):
                                                ("아니요", False), ("괜찮습니다", False), ("음", None)])
 def test_spoken_consent(said, answer):
     assert prompts.yes_no(said) is answer
+
+
+def test_a_conversation_ended_for_abuse_is_said_then_hung_up():
+    """The abuse notice is spoken and the turn is marked so the call hangs up after it."""
+    turn = render([{"text": "고객님, 성희롱에 해당하는 말씀이 있어 상담을 바로 종료합니다."},
+                   {"custom": {"minwon": "conversation_ended", "reason": "sexual"}}])
+    assert turn.ended and "종료합니다" in turn.speech and not turn.options and not turn.callback_offer
+    assert not render([{"text": "안녕하세요"}, {"custom": {"minwon": "smalltalk"}}]).ended

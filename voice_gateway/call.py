@@ -277,6 +277,12 @@ class Call:
                 turn = BotTurn(speech="", text="", callback_offer=True)
         t.dialogue_s = time.monotonic() - t0
         self.options = turn.options
+        if turn.ended:
+            # Ended for abuse or harassment (the civil-complaints decree allows it): the
+            # notice is said, then the call is hung up; no menu, no callback.
+            await self._say(turn.speech or prompts.NOT_UNDERSTOOD, state_after="ended", timing=t,
+                            record=turn.text or turn.speech)
+            return
         if turn.callback_offer:
             self.callback_info = turn.callback_info
             urgent = str(turn.callback_info.get("duty_officer_phone") or "") if turn.callback_info.get("urgent") else ""

@@ -29,6 +29,8 @@ class BotTurn:
     callback_offer: bool = False
     callback_info: dict[str, Any] = field(default_factory=dict)
     entry_id: str | None = None
+    # The conversation was ended for abuse (issue 14): the call says the notice and hangs up.
+    ended: bool = False
 
 
 def render(messages: list[dict[str, Any]]) -> BotTurn:
@@ -41,6 +43,7 @@ def render(messages: list[dict[str, Any]]) -> BotTurn:
     callback_offer = False
     info: dict[str, Any] = {}
     entry_id = None
+    ended = False
     pending_text: str | None = None
     for m in messages:
         custom = m.get("custom") if isinstance(m.get("custom"), dict) else None
@@ -51,6 +54,9 @@ def render(messages: list[dict[str, Any]]) -> BotTurn:
             continue
         if custom and custom.get("minwon") == "callback_offer":
             callback_offer, info = True, custom
+            continue
+        if custom and custom.get("minwon") == "conversation_ended":
+            ended = True
             continue
         text = m.get("text")
         if not isinstance(text, str) or not text.strip():
@@ -74,7 +80,7 @@ def render(messages: list[dict[str, Any]]) -> BotTurn:
                                       [t for t, _ in options.values()][: len(choices)], bool(none))
     speech = " ".join(s for s in spoken if s).strip()
     return BotTurn(speech=speech, text=" ".join(texts), options=options, callback_offer=callback_offer,
-                   callback_info=info, entry_id=entry_id)
+                   callback_info=info, entry_id=entry_id, ended=ended)
 
 
 class RasaDialogue:
