@@ -40,6 +40,9 @@ bench: bootstrap ## all benchmarks; figures go to docs/benchmarks.md by hand
 	$(ENV) "$$SVC_PY" -m training.bench_kakao
 	$(ENV) "$$SVC_PY" -m training.bench_handoff
 	$(ENV) "$$SVC_PY" -m training.bench_voice
+	$(ENV) "$$SVC_PY" -m training.bench_stt_real --n 40 --codecs mulaw
+	$(ENV) "$$SVC_PY" -m training.bench_abuse
+	$(ENV) "$$SVC_PY" -m training.eval_dialogue
 
 transcribe: bootstrap  ## make transcribe AUDIO="a.wav b.wav" [CODEC=l16|mulaw|alaw]: the call's recognition path, one JSON line per file
 	@test -n "$(AUDIO)" || { echo 'usage: make transcribe AUDIO="a.wav b.wav" [CODEC=l16|mulaw|alaw]'; exit 2; }
