@@ -49,7 +49,12 @@ def _top_category(result: Dict[str, Any]) -> str:
     return str(candidates[0].get("category") or "") if candidates else ""
 
 
-async def understand(text: str, tracker: Tracker) -> Dict[str, Any]:
+def _top_score(result: Dict[str, Any]) -> float:
+    candidates = result.get("candidates") or []
+    return float(candidates[0].get("score") or 0.0) if candidates else 0.0
+
+
+async def understand(text: str, tracker: Tracker, log: bool = True) -> Dict[str, Any]:
     """The retrieval decision for this turn, read in the conversation's context.
 
     A correction ("아 여권 말고 주민등록증이요") is asked without the old topic. An elliptical
@@ -63,18 +68,21 @@ async def understand(text: str, tracker: Tracker) -> Dict[str, Any]:
     conversation, channel = tracker.sender_id, channel_of(tracker)
     corrected = cues.correction(text)
     if corrected:
-        return await api_client.ask(corrected, conversation, channel)
+        return await api_client.ask(corrected, conversation, channel, log=log)
     prev_id = tracker.get_slot("last_entry_id")
     if not prev_id or not cues.is_elliptical(text):
-        return await api_client.ask(text, conversation, channel)
+        return await api_client.ask(text, conversation, channel, log=log)
     plain = await api_client.ask(text, conversation, channel, log=False)
     prev = await api_client.get_entry(str(prev_id))
     prev = prev or {}
     topic = prev.get("subcategory") or prev.get("category") or ""
     if len(topic) <= 2 and prev.get("category") and prev["category"] != topic:
         topic = f"{prev['category']} {topic}"  # "신고" alone points anywhere
-    if not topic or topic in text:
-        return await api_client.ask(text, conversation, channel)
+    sub = prev.get("subcategory") or ""
+    if not topic or topic in text or (sub and sub in text):
+        # The message names the topic itself ("여권" after a passport answer): a question of
+        # its own, clarified as any other, not a follow-up to rewrite.
+        return await api_client.ask(text, conversation, channel, log=log)
     query = f"{topic} {text}"
     rewritten = await api_client.ask(query, conversation, channel, log=False)
     if rewritten["decision"] == "reject" and prev.get("question"):
@@ -85,8 +93,12 @@ async def understand(text: str, tracker: Tracker) -> Dict[str, Any]:
     rewritten["query"] = query
     same_topic = plain["decision"] == "answer" and _top_category(plain) == prev.get("category")
     use_rewrite = rewritten["decision"] in ("answer", "clarify") and not same_topic
+    if use_rewrite and plain["decision"] != "reject" and _top_category(plain) != prev.get("category"):
+        # The message alone found another topic ("여권" after a bin answer): the rewrite must
+        # beat it clearly, as "자동차세 미리 내면 할인돼요?" beats 과태료 감경 for "미리 내면 할인돼요?".
+        use_rewrite = _top_score(rewritten) > _top_score(plain) + 0.02
     # One row in the query log per turn, for what was finally asked (the inbox reads it).
-    return await api_client.ask(rewritten["query"] if use_rewrite else text, conversation, channel)
+    return await api_client.ask(rewritten["query"] if use_rewrite else text, conversation, channel, log=log)
 
 
 class ActionAnswerQuestion(Action):
@@ -153,11 +165,14 @@ async def question_after_all(dispatcher: CollectingDispatcher, tracker: Tracker)
     if not follow_up and confidence >= SMALLTALK_SURE:
         return None
     try:
-        result = await understand(text, tracker)
+        # Not logged unless it turns out to be a question: chit-chat must not fill the
+        # knowledge managers' unanswered inbox.
+        result = await understand(text, tracker, log=False)
+        accepted = ("answer", "clarify") if follow_up else ("answer",)
+        if result["decision"] not in accepted:
+            return None
+        await api_client.ask(result.get("query") or text, tracker.sender_id, channel_of(tracker))
     except api_client.ApiUnavailable:
-        return None
-    accepted = ("answer", "clarify") if follow_up else ("answer",)
-    if result["decision"] not in accepted:
         return None
     return await respond(dispatcher, tracker, text, result)
 

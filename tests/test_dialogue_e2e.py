@@ -72,5 +72,5 @@ def test_the_same_refusal_is_never_said_twice_in_a_row(stack):
     """Two off-topic messages in a row: the second refusal is worded differently."""
     me = "refusal-twice"
     first = stack.texts(stack.say(me, "오늘 야구 누가 이겼어"))
-    second = stack.texts(stack.say(me, "점심 뭐 먹을까요"))
+    second = stack.texts(stack.say(me, "주말에 영화 뭐 볼까요"))
     assert first and second and first.strip() != second.strip(), (first, second)
