@@ -72,9 +72,7 @@ async def understand(text: str, tracker: Tracker, log: bool = True) -> Dict[str,
     prev_id = tracker.get_slot("last_entry_id")
     if not prev_id or not cues.is_elliptical(text):
         return await api_client.ask(text, conversation, channel, log=log)
-    plain = await api_client.ask(text, conversation, channel, log=False)
-    prev = await api_client.get_entry(str(prev_id))
-    prev = prev or {}
+    prev = await api_client.get_entry(str(prev_id)) or {}
     topic = prev.get("subcategory") or prev.get("category") or ""
     if len(topic) <= 2 and prev.get("category") and prev["category"] != topic:
         topic = f"{prev['category']} {topic}"  # "신고" alone points anywhere
@@ -83,6 +81,7 @@ async def understand(text: str, tracker: Tracker, log: bool = True) -> Dict[str,
         # The message names the topic itself ("여권" after a passport answer): a question of
         # its own, clarified as any other, not a follow-up to rewrite.
         return await api_client.ask(text, conversation, channel, log=log)
+    plain = await api_client.ask(text, conversation, channel, log=False)
     query = f"{topic} {text}"
     rewritten = await api_client.ask(query, conversation, channel, log=False)
     if rewritten["decision"] == "reject" and prev.get("question"):
